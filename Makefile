@@ -1,0 +1,72 @@
+# Archipel: `make run` serves the site, `make test` runs every test.
+# Needs only Python 3.11+ and make: the virtualenv, the dependencies (from the lock
+# files) and, without DATABASE_URL, an embedded PostgreSQL are set up on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 4
+LOCK := $(PYTHON) scripts/locked.py .data/setup.lock
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: help run serve test test-fast setup install db superuser benchmark screenshots stop-db lock clean
+
+help:
+	@echo "make run        set up and serve http://$(HOST):$(PORT) (development server)"
+	@echo "make serve      set up and serve with gunicorn, DEBUG off (production-like)"
+	@echo "make test       set up and run the whole test suite, browser tests included"
+	@echo "make superuser  create an administrator account for /admin/"
+	@echo "make benchmark  measure the catalogue pages on 30,000 partnerships"
+	@echo "make stop-db    stop the embedded PostgreSQL (when DATABASE_URL is unset)"
+
+# A second `make run` or a `make test` started meanwhile waits for the first set-up
+# to finish instead of installing or migrating at the same time.
+setup:
+	@$(LOCK) $(MAKE) --no-print-directory db
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock requirements-dev.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		-r requirements.lock -r requirements-dev.lock
+	@touch $@
+
+db: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_catalogue
+	$(MANAGE) compilemessages --ignore=.venv -v 0 || true
+
+run: setup
+	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
+
+serve: setup
+	DEBUG=0 $(MANAGE) collectstatic --noinput -v 0
+	DEBUG=0 $(BIN)/gunicorn archipel.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+test: setup
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+
+superuser: setup
+	$(MANAGE) createsuperuser
+
+benchmark: setup
+	$(BIN)/python scripts/benchmark.py
+
+stop-db:
+	@test -x $(BIN)/python && $(BIN)/python -c "from pathlib import Path; \
+		from archipel.embedded_postgres import stop; stop(Path('.').resolve())" || true
+
+# Re-pin the dependencies after editing requirements*.in (needs pip-tools).
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe -o requirements.lock requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe -o requirements-dev.lock requirements-dev.in
+
+clean:
+	rm -rf $(VENV) .data/staticfiles .pytest_cache

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from archipel import views
+
+admin.site.site_header = _("Archipel — administration")
+admin.site.site_title = _("Archipel")
+admin.site.index_title = _("Catalogue et participation")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sante/", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("cooperation.urls")),
+    path("reseaux/", include("networks.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "archipel.views.page_not_found"
+handler500 = "archipel.views.server_error"
+
+if settings.DEBUG:
+    urlpatterns += [path("404/", views.page_not_found, {"exception": None}), path("500/", views.server_error)]

@@ -1,0 +1,470 @@
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
+
+
+class Continent(models.TextChoices):
+    AFRICA = "afrique", _("Afrique")
+    NORTH_AMERICA = "amerique-du-nord", _("Amérique du Nord")
+    SOUTH_AMERICA = "amerique-du-sud", _("Amérique du Sud")
+    ASIA = "asie", _("Asie")
+    EUROPE = "europe", _("Europe")
+    OCEANIA = "oceanie", _("Océanie")
+
+
+class SlugManager(models.Manager):
+    """Natural key by slug, for fixtures."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class CountryManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Country(models.Model):
+    code = models.CharField(
+        _("code ISO"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Deux lettres majuscules (ISO 3166-1 alpha-2)."))],
+    )
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    name_en = models.CharField(_("nom en anglais"), max_length=100, blank=True)
+    continent = models.CharField(_("continent"), max_length=20, choices=Continent.choices, db_index=True)
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pays")
+        verbose_name_plural = _("pays")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:partnership_list") + f"?pays={self.code}"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class AuthorityKind(models.TextChoices):
+    COMMUNE = "commune", _("Ville")
+    METROPOLIS = "metropole", _("Métropole ou intercommunalité")
+    DEPARTMENT = "departement", _("Département")
+    REGION = "region", _("Région")
+    PROVINCE = "province", _("Province")
+    COUNTY = "comte", _("Comté")
+
+
+class LocalAuthorityQuerySet(models.QuerySet):
+    def home_bodies(self):
+        """The site's home city and the groupings it belongs to (Ville and Métropole).
+
+        A lazy queryset: used inside filters it becomes a subquery, not an extra query.
+        """
+        home = settings.ARCHIPEL_HOME_AUTHORITY
+        return self.filter(Q(slug=home) | Q(children__slug=home))
+
+    def with_partnership_count(self):
+        return self.annotate(
+            partnership_count=Count("partnerships_as_french", distinct=True)
+            + Count("partnerships_as_partner", distinct=True)
+        )
+
+
+class LocalAuthority(models.Model):
+    """Any collectivité, French or foreign: a city, a métropole, a region, a province…"""
+
+    name = models.CharField(_("nom"), max_length=200)
+    name_en = models.CharField(_("nom en anglais"), max_length=200, blank=True)
+    slug = models.SlugField(_("identifiant d’URL"), max_length=220, unique=True)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=AuthorityKind.choices, default=AuthorityKind.COMMUNE, db_index=True
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("pays"), on_delete=models.PROTECT, related_name="authorities"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("collectivité de rattachement"),
+        help_text=_("Par exemple la métropole dont la ville est membre."),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = SlugManager.from_queryset(LocalAuthorityQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("collectivité")
+        verbose_name_plural = _("collectivités")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "name", "kind"],
+                name="authority_unique_name_per_country_and_kind",
+                violation_error_message=_("Cette collectivité existe déjà dans ce pays."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="authority_latitude_in_range",
+                violation_error_message=_("La latitude doit être comprise entre -90 et 90."),
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="authority_longitude_in_range",
+                violation_error_message=_("La longitude doit être comprise entre -180 et 180."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="authority_coordinates_both_or_neither",
+                violation_error_message=_("Indiquez la latitude et la longitude, ou aucune des deux."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="authority_not_its_own_parent",
+                violation_error_message=_("Une collectivité ne peut pas être rattachée à elle-même."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:authority_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "entreprise", _("Entreprise")
+    AGENCY = "agence", _("Agence publique")
+    INTERNATIONAL = "organisation-internationale", _("Organisation internationale")
+    ASSOCIATION = "association", _("Association")
+    UNIVERSITY = "universite", _("Université ou école")
+
+
+class Organisation(models.Model):
+    """A member of a network that is not a local authority (CNES, ESA, Arianespace…)."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    slug = models.SlugField(_("identifiant d’URL"), max_length=220, unique=True)
+    kind = models.CharField(_("type"), max_length=30, choices=OrganisationKind.choices, db_index=True)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("pays"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("Vide pour une organisation internationale."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.acronym or self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:organisation_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Theme(models.Model):
+    """One of Archipel's four axes (transition écologique, démarche démocratique…)."""
+
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    slug = models.SlugField(_("identifiant d’URL"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("axe")
+        verbose_name_plural = _("axes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:partnership_list") + f"?axe={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class SustainableDevelopmentGoalManager(models.Manager):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class SustainableDevelopmentGoal(models.Model):
+    number = models.PositiveSmallIntegerField(
+        _("numéro"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(17)]
+    )
+    title = models.CharField(_("intitulé"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SustainableDevelopmentGoalManager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("objectif de développement durable")
+        verbose_name_plural = _("objectifs de développement durable")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=17),
+                name="sdg_number_1_to_17",
+                violation_error_message=_("Les objectifs de développement durable vont de 1 à 17."),
+            )
+        ]
+
+    def __str__(self):
+        return f"ODD {self.number} : {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("cooperation:partnership_list") + f"?odd={self.number}"
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class ActionField(models.Model):
+    """A field of external action of local authorities (coopération décentralisée…)."""
+
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    slug = models.SlugField(_("identifiant d’URL"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("champ d’action")
+        verbose_name_plural = _("champs d’action")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:partnership_list") + f"?champ={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, url):
+        return self.get(url=url)
+
+
+class Source(models.Model):
+    """A public document a fact comes from."""
+
+    title = models.CharField(_("titre"), max_length=300)
+    url = models.URLField(_("adresse"), max_length=500, unique=True)
+    publisher = models.CharField(_("éditeur"), max_length=200, blank=True)
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url
+
+    def natural_key(self):
+        return (self.url,)
+
+
+class PartnershipKind(models.TextChoices):
+    TWINNING = "jumelage", _("Jumelage")
+    COOPERATION_AGREEMENT = "accord-de-cooperation", _("Accord de coopération")
+    CONVENTION = "convention", _("Convention")
+
+
+class PartnershipStatus(models.TextChoices):
+    ACTIVE = "actif", _("Actif")
+    DORMANT = "en-sommeil", _("En sommeil")
+    ENDED = "termine", _("Terminé")
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def for_cards(self):
+        """Everything a list of partnership cards shows, in a fixed number of queries."""
+        return self.select_related(
+            "french_authority", "partner__country", "french_authority__country"
+        ).prefetch_related("themes")
+
+    def involving(self, authority):
+        return self.filter(Q(french_authority=authority) | Q(partner=authority))
+
+
+class Partnership(models.Model):
+    """A twinning or cooperation agreement between a French authority and a partner."""
+
+    slug = models.SlugField(_("identifiant d’URL"), max_length=220, unique=True)
+    french_authority = models.ForeignKey(
+        LocalAuthority,
+        verbose_name=_("collectivité française"),
+        on_delete=models.PROTECT,
+        related_name="partnerships_as_french",
+    )
+    partner = models.ForeignKey(
+        LocalAuthority,
+        verbose_name=_("collectivité partenaire"),
+        on_delete=models.PROTECT,
+        related_name="partnerships_as_partner",
+    )
+    kind = models.CharField(_("type"), max_length=30, choices=PartnershipKind.choices, db_index=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE, db_index=True
+    )
+    since = models.DateField(_("depuis"), null=True, blank=True, db_index=True)
+    since_precision = models.CharField(
+        _("précision de la date"), max_length=5, choices=DatePrecision.choices, blank=True
+    )
+    since_note = models.CharField(
+        _("note sur la date"),
+        max_length=300,
+        blank=True,
+        help_text=_("Quand les sources divergent ou que la date est inconnue, dites-le ici."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("axes"), blank=True, related_name="partnerships")
+    action_fields = models.ManyToManyField(
+        ActionField, verbose_name=_("champs d’action"), blank=True, related_name="partnerships"
+    )
+    sdgs = models.ManyToManyField(
+        SustainableDevelopmentGoal,
+        verbose_name=_("objectifs de développement durable"),
+        blank=True,
+        related_name="partnerships",
+    )
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="partnerships")
+
+    objects = SlugManager.from_queryset(PartnershipQuerySet)()
+
+    class Meta:
+        ordering = ["partner__name"]
+        verbose_name = _("partenariat")
+        verbose_name_plural = _("partenariats")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["french_authority", "partner", "kind"],
+                name="partnership_unique_pair_and_kind",
+                violation_error_message=_("Ce partenariat existe déjà pour ces deux collectivités."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(french_authority=models.F("partner")),
+                name="partnership_between_two_authorities",
+                violation_error_message=_("Une collectivité ne peut pas être partenaire d’elle-même."),
+            ),
+            partial_date_constraint("since", "partnership_since_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.french_authority} – {self.partner} ({self.get_kind_display()})"
+
+    def get_absolute_url(self):
+        return reverse("cooperation:partnership_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def since_display(self) -> str:
+        return format_partial_date(self.since, self.since_precision)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from cooperation.dates import partial_date_is_consistent
+
+        if not partial_date_is_consistent(self.since, self.since_precision):
+            raise ValidationError(
+                {"since_precision": _("Indiquez la précision de la date (et seulement si une date est donnée).")},
+                code="inconsistent_precision",
+            )
+        if self.since and self.since > datetime.date.today():
+            raise ValidationError({"since": _("La date ne peut pas être dans le futur.")}, code="future")
+
+
+class PartnershipMilestoneManager(models.Manager):
+    def get_by_natural_key(self, partnership_slug, date, label):
+        return self.get(partnership__slug=partnership_slug, date=date, label=label)
+
+
+class PartnershipMilestone(DatedEvent):
+    """A dated step in a partnership: signature, renewal, new protocol."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partenariat"), on_delete=models.CASCADE, related_name="milestones"
+    )
+
+    objects = PartnershipMilestoneManager()
+
+    class Meta(DatedEvent.Meta):
+        verbose_name = _("étape")
+        verbose_name_plural = _("étapes")
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "date", "label"], name="milestone_unique"),
+            partial_date_constraint("date", "milestone_date_valid"),
+        ]
+
+    def get_absolute_url(self):
+        return self.partnership.get_absolute_url()
+
+    def natural_key(self):
+        return (self.partnership.slug, self.date.isoformat(), self.label)
+
+    natural_key.dependencies = ["cooperation.partnership"]

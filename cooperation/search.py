@@ -1,0 +1,38 @@
+"""French full-text search, accent-insensitive, on both PostgreSQL servers we run on.
+
+The embedded PostgreSQL has no `unaccent` extension, so migration
+cooperation/0001 creates `archipel_unaccent(text)`, an IMMUTABLE SQL function that
+folds accents; search vectors are generated columns built with it, indexed with GIN.
+"""
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import models
+
+SEARCH_CONFIG = "french"
+
+UNACCENT_FROM = "àáâãäåāçćčèéêëēęěìíîïīñńòóôõöøōùúûüūýÿžźżšśłđ" + "ÀÁÂÃÄÅĀÇĆČÈÉÊËĒĘĚÌÍÎÏĪÑŃÒÓÔÕÖØŌÙÚÛÜŪÝŸŽŹŻŠŚŁĐ"
+UNACCENT_TO = "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzzssld" + "AAAAAAACCCEEEEEEEIIIIINNOOOOOOOUUUUUYYZZZSSLD"
+
+CREATE_UNACCENT_SQL = f"""
+CREATE OR REPLACE FUNCTION archipel_unaccent(text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+    SELECT replace(replace(replace(replace(translate($1, '{UNACCENT_FROM}', '{UNACCENT_TO}'),
+        'œ', 'oe'), 'Œ', 'OE'), 'æ', 'ae'), 'ß', 'ss')
+$$;
+"""
+DROP_UNACCENT_SQL = "DROP FUNCTION IF EXISTS archipel_unaccent(text);"
+
+
+class Unaccent(models.Func):
+    function = "archipel_unaccent"
+    output_field = models.TextField()
+
+
+def search_vector(*fields: str) -> SearchVector:
+    """The expression of a generated search column over `fields`."""
+    return SearchVector(*(Unaccent(models.F(f)) for f in fields), config=SEARCH_CONFIG)
+
+
+def search_query(text: str) -> SearchQuery:
+    """Words typed by a visitor, accents folded, all required ("plain" search)."""
+    return SearchQuery(Unaccent(models.Value(text)), config=SEARCH_CONFIG, search_type="plain")
