@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
+from cooperation.search import sort_key
 
 
 class Continent(models.TextChoices):
@@ -45,7 +46,7 @@ class Country(models.Model):
     objects = CountryManager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [sort_key("name")]
         verbose_name = _("pays")
         verbose_name_plural = _("pays")
 
@@ -87,7 +88,7 @@ class LocalAuthorityQuerySet(models.QuerySet):
 class LocalAuthority(models.Model):
     """Any collectivité, French or foreign: a city, a métropole, a region, a province…"""
 
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, db_index=True)
     name_en = models.CharField(_("nom en anglais"), max_length=200, blank=True)
     slug = models.SlugField(_("identifiant d’URL"), max_length=220, unique=True)
     kind = models.CharField(
@@ -126,7 +127,8 @@ class LocalAuthority(models.Model):
     objects = SlugManager.from_queryset(LocalAuthorityQuerySet)()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [sort_key("name")]
+        indexes = [models.Index(sort_key("name"), name="authority_sort_name")]
         verbose_name = _("collectivité")
         verbose_name_plural = _("collectivités")
         constraints = [
@@ -167,6 +169,25 @@ class LocalAuthority(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def with_groupings(self):
+        """This authority and the groupings it belongs to (Toulouse and Toulouse Métropole)."""
+        return LocalAuthority.objects.filter(Q(pk=self.pk) | Q(children=self))
+
+    def shared_network_memberships(self, other: "LocalAuthority"):
+        """Memberships of this authority (or its groupings) in networks `other` also belongs to.
+
+        Reached through the reverse relation so that this app needs no import of `networks`
+        (dependencies point one way: networks uses cooperation).
+        """
+        membership_model = self.memberships.model
+        return (
+            membership_model.objects.filter(authority__in=self.with_groupings())
+            .filter(network__memberships__authority__in=other.with_groupings())
+            .select_related("network")
+            .order_by("network__name")
+            .distinct()
+        )
+
 
 class OrganisationKind(models.TextChoices):
     COMPANY = "entreprise", _("Entreprise")
@@ -197,7 +218,7 @@ class Organisation(models.Model):
     objects = SlugManager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [sort_key("name")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 

@@ -1,2 +1,12 @@
+from django.urls import path
+
+from cooperation import views
+
 app_name = "cooperation"
-urlpatterns = []
+
+urlpatterns = [
+    path("partenariats/", views.partnership_list, name="partnership_list"),
+    path("partenariats/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
+    path("collectivites/<slug:slug>/", views.authority_detail, name="authority_detail"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+]

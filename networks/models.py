@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
 from cooperation.models import LocalAuthority, Organisation, SlugManager, Theme
-from cooperation.search import search_query, search_vector
+from cooperation.search import search_query, search_vector, sort_key
 
 
 class Scope(models.TextChoices):
@@ -31,16 +31,7 @@ class NetworkQuerySet(models.QuerySet):
 
     def shared_by(self, first: LocalAuthority, second: LocalAuthority):
         """Networks in which both authorities (or the groupings they belong to) are members."""
-        return (
-            self.filter(memberships__authority__in=_self_and_parent(first))
-            .filter(memberships__authority__in=_self_and_parent(second))
-            .distinct()
-        )
-
-
-def _self_and_parent(authority: LocalAuthority):
-    # Toulouse takes part in some networks through Toulouse Métropole (Pacte de Milan).
-    return LocalAuthority.objects.filter(Q(pk=authority.pk) | Q(children=authority))
+        return self.filter(pk__in=first.shared_network_memberships(second).values("network"))
 
 
 class Network(models.Model):
@@ -85,7 +76,7 @@ class Network(models.Model):
     objects = SlugManager.from_queryset(NetworkQuerySet)()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [sort_key("name")]
         verbose_name = _("réseau")
         verbose_name_plural = _("réseaux")
         indexes = [GinIndex(fields=["search"], name="network_search_gin")]

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from networks import views
+
 app_name = "networks"
-urlpatterns = []
+
+urlpatterns = [
+    path("", views.network_list, name="network_list"),
+    path("<slug:slug>/", views.network_detail, name="network_detail"),
+]

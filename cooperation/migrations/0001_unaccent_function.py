@@ -4,8 +4,12 @@ from cooperation.search import CREATE_UNACCENT_SQL, DROP_UNACCENT_SQL
 
 
 class Migration(migrations.Migration):
-    """archipel_unaccent(text): accent folding for search (no unaccent extension needed)."""
+    """archipel_unaccent(text): accent folding for search and sorting.
 
-    dependencies = [("cooperation", "0001_initial")]
+    First, because indexes and generated columns of the catalogue use it.
+    """
+
+    initial = True
+    dependencies = []
 
     operations = [migrations.RunSQL(CREATE_UNACCENT_SQL, DROP_UNACCENT_SQL)]

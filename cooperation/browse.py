@@ -1,0 +1,33 @@
+"""What every browse page shares: filters from the URL, pagination, bad-filter handling."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, QueryDict
+
+
+@dataclass
+class BrowseResult:
+    filterset: object
+    page: Page
+    querystring: str  # the active filters, without the page number, for pagination links
+    status: int  # 400 when a filter value was refused: the page still shows, with the message
+
+
+def browse(request: HttpRequest, filterset_class, queryset, *, page_size: int | None = None) -> BrowseResult:
+    """Filter `queryset` with the request's GET parameters and return one page of it.
+
+    Unknown filter values are ignored for filtering and reported by the filter form;
+    the page then answers 400 so that a bad link is visible as such, never a 500.
+    """
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    queryset = filterset.qs
+    paginator = Paginator(queryset, page_size or settings.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    params = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key != "page":
+            params.setlist(key, [value for value in values if value])
+    status = 400 if filterset.is_bound and filterset.errors else 200
+    return BrowseResult(filterset=filterset, page=page, querystring=params.urlencode(), status=status)

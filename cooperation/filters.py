@@ -1,0 +1,127 @@
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.search import sort_key
+from cooperation.models import (
+    ActionField,
+    Continent,
+    Country,
+    LocalAuthority,
+    Partnership,
+    PartnershipKind,
+    SustainableDevelopmentGoal,
+    Theme,
+)
+
+YEAR_BOUNDS = {"min": 1800, "max": 2100}
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorting from the URL, empty values last, ties broken by pk so pages never overlap.
+
+    `text_fields` are names sorted the French way (case and accents folded).
+    """
+
+    def __init__(self, *args, text_fields=(), **kwargs):
+        self.text_fields = set(text_fields)
+        super().__init__(*args, **kwargs)
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.removeprefix("-")
+        field = sort_key(name) if name in self.text_fields else F(name)
+        return field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    """The filters of /partenariats/: French parameter names, kept in the URL."""
+
+    type = django_filters.ChoiceFilter(
+        field_name="kind", label=_("Type"), choices=PartnershipKind.choices, empty_label=_("Tous les types")
+    )
+    pays = django_filters.ModelChoiceFilter(
+        field_name="partner__country",
+        label=_("Pays du partenaire"),
+        to_field_name="code",
+        queryset=Country.objects.filter(authorities__partnerships_as_partner__isnull=False).distinct(),
+        empty_label=_("Tous les pays"),
+    )
+    continent = django_filters.ChoiceFilter(
+        field_name="partner__country__continent",
+        label=_("Continent"),
+        choices=Continent.choices,
+        empty_label=_("Tous les continents"),
+    )
+    axe = django_filters.ModelChoiceFilter(
+        field_name="themes", label=_("Axe"), to_field_name="slug", queryset=Theme.objects.all(),
+        empty_label=_("Tous les axes"),
+    )
+    champ = django_filters.ModelChoiceFilter(
+        field_name="action_fields",
+        label=_("Champ d’action"),
+        to_field_name="slug",
+        queryset=ActionField.objects.all(),
+        empty_label=_("Tous les champs"),
+    )
+    odd = django_filters.ModelChoiceFilter(
+        field_name="sdgs",
+        label=_("Objectif de développement durable"),
+        to_field_name="number",
+        queryset=SustainableDevelopmentGoal.objects.all(),
+        empty_label=_("Tous les ODD"),
+    )
+    collectivite = django_filters.ModelChoiceFilter(
+        field_name="french_authority",
+        label=_("Collectivité française"),
+        to_field_name="slug",
+        queryset=LocalAuthority.objects.filter(partnerships_as_french__isnull=False).distinct(),
+        empty_label=_("Toutes les collectivités"),
+    )
+    depuis_min = django_filters.NumberFilter(
+        field_name="since",
+        lookup_expr="year__gte",
+        label=_("Depuis (à partir de)"),
+        min_value=YEAR_BOUNDS["min"],
+        max_value=YEAR_BOUNDS["max"],
+        widget=forms.NumberInput(attrs={"placeholder": "1960", **YEAR_BOUNDS}),
+    )
+    depuis_max = django_filters.NumberFilter(
+        field_name="since",
+        lookup_expr="year__lte",
+        label=_("Depuis (jusqu’à)"),
+        min_value=YEAR_BOUNDS["min"],
+        max_value=YEAR_BOUNDS["max"],
+        widget=forms.NumberInput(attrs={"placeholder": "2025", **YEAR_BOUNDS}),
+    )
+    tri = StableOrderingFilter(
+        label=_("Trier par"),
+        fields=(("partner__name", "partenaire"), ("partner__country__name", "pays"), ("since", "depuis")),
+        text_fields=("partner__name", "partner__country__name"),
+        field_labels={
+            "partner__name": _("Partenaire (A → Z)"),
+            "-partner__name": _("Partenaire (Z → A)"),
+            "partner__country__name": _("Pays (A → Z)"),
+            "-partner__country__name": _("Pays (Z → A)"),
+            "since": _("Plus anciens d’abord"),
+            "-since": _("Plus récents d’abord"),
+        },
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Partnership
+        fields = []
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Axis, field and SDG filters join many-to-many tables: keep one row per partnership.
+        if any(self.form.cleaned_data.get(name) for name in ("axe", "champ", "odd")):
+            queryset = queryset.distinct()
+        return queryset

@@ -1,0 +1,70 @@
+import django_filters
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.filters import StableOrderingFilter
+from cooperation.models import Theme
+from networks.models import Membership, Network, NetworkKind, Scope
+
+
+def joined_year_choices():
+    years = (
+        Membership.objects.of_home()
+        .filter(since__isnull=False)
+        .annotate(year=ExtractYear("since"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("year")
+    )
+    return [(year, str(year)) for year in years]
+
+
+class NetworkFilter(django_filters.FilterSet):
+    """The filters of /reseaux/: French parameter names, kept in the URL."""
+
+    q = django_filters.CharFilter(method="filter_text", label=_("Rechercher"), max_length=200)
+    echelle = django_filters.ChoiceFilter(
+        field_name="scope", label=_("Échelle"), choices=Scope.choices, empty_label=_("Toutes les échelles")
+    )
+    type = django_filters.ChoiceFilter(
+        field_name="kind", label=_("Type"), choices=NetworkKind.choices, empty_label=_("Tous les types")
+    )
+    axe = django_filters.ModelChoiceFilter(
+        field_name="themes", label=_("Axe"), to_field_name="slug", queryset=Theme.objects.all(),
+        empty_label=_("Tous les axes"),
+    )
+    adhesion = django_filters.ChoiceFilter(
+        method="filter_joined_year",
+        label=_("Année d’adhésion de la ville"),
+        choices=joined_year_choices,
+        empty_label=_("Toutes les années"),
+    )
+    tri = StableOrderingFilter(
+        label=_("Trier par"),
+        fields=(("name", "nom"), ("founded_on", "creation")),
+        text_fields=("name",),
+        field_labels={
+            "name": _("Nom (A → Z)"),
+            "-name": _("Nom (Z → A)"),
+            "founded_on": _("Plus anciens d’abord"),
+            "-founded_on": _("Plus récents d’abord"),
+        },
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Network
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_joined_year(self, queryset, name, value):
+        joined = Membership.objects.of_home().filter(since__year=int(value))
+        return queryset.filter(pk__in=joined.values("network"))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("axe"):
+            queryset = queryset.distinct()
+        return queryset
