@@ -1,3 +1,5 @@
+pytest_plugins = ["tests.factories"]
+
 import pytest
 from django.core.management import call_command
 

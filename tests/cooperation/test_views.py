@@ -1,0 +1,166 @@
+import pytest
+
+from tests.pages import query_count, visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+# /partenariats/ ---------------------------------------------------------------------------
+
+
+def test_it_lists_every_partnership_of_the_catalogue(client):
+    response = client.get("/partenariats/?collectivite=toulouse")
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "13 partenariats" in text
+    for name in ["Atlanta", "Bologne", "Hanoï", "Ramallah", "Saint-Louis", "Saragosse"]:
+        assert name in text
+
+
+def test_it_filters_by_kind(client):
+    text = visible_text(client.get("/partenariats/?collectivite=toulouse&type=jumelage"))
+    assert "6 partenariats" in text
+    assert "Atlanta" in text and "Kiev" in text
+    assert "Casablanca" not in text
+
+
+def test_it_filters_by_continent_and_country(client):
+    text = visible_text(client.get("/partenariats/?continent=afrique"))
+    assert "Casablanca" in text and "Saint-Louis" in text
+    assert "Bologne" not in text
+    text = visible_text(client.get("/partenariats/?pays=ES"))
+    assert "3 partenariats" in text  # Barcelone, Elche, Saragosse
+    assert "Düsseldorf" not in text
+
+
+def test_it_filters_by_start_year_range(client):
+    text = visible_text(client.get("/partenariats/?depuis_min=1990&depuis_max=2005&collectivite=toulouse"))
+    # Hanoï 1996, Saragosse 2000, Düsseldorf 2003, Saint-Louis 2003.
+    assert "Hanoï" in text and "Saragosse" in text and "Düsseldorf" in text
+    assert "Kiev" not in text and "Tel-Aviv" not in text and "Ramallah" not in text
+
+
+def test_it_filters_by_axis_and_field(client):
+    text = visible_text(client.get("/partenariats/?axe=transition-ecologique"))
+    assert "Hanoï" in text
+    text = visible_text(client.get("/partenariats/?champ=cooperation-decentralisee&collectivite=toulouse"))
+    assert "13 partenariats" in text
+
+
+def test_it_sorts_by_date_with_unknown_dates_last(client):
+    text = visible_text(client.get("/partenariats/?collectivite=toulouse&tri=depuis"))
+    assert text.index("Tel-Aviv") < text.index("Kiev") < text.index("Hanoï") < text.index("Chongqing")
+    text = visible_text(client.get("/partenariats/?collectivite=toulouse&tri=-depuis"))
+    assert text.index("Ramallah") < text.index("Hanoï") < text.index("Tel-Aviv") < text.index("Elche")
+
+
+def test_it_keeps_filters_in_pagination_links(client, partnership_factory, french_authority_factory):
+    authority = french_authority_factory()
+    partnership_factory.create_batch(25, french_authority=authority)
+    response = client.get(f"/partenariats/?collectivite={authority.slug}&type=jumelage")
+    assert f"?collectivite={authority.slug}&amp;type=jumelage&amp;page=2" in response.content.decode()
+    text = visible_text(client.get(f"/partenariats/?collectivite={authority.slug}&type=jumelage&page=2"))
+    assert "25 partenariats" in text and "Page 2 sur 2" in text
+
+
+def test_it_says_so_when_nothing_matches(client):
+    text = visible_text(client.get("/partenariats/?continent=oceanie"))
+    assert "0 partenariat" in text
+    assert "Aucun partenariat ne correspond à ces filtres." in text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["pays=ZZ", "type=amitie", "continent=lune", "axe=inconnu", "depuis_min=abc", "depuis_max=99999",
+     "tri=hasard", "odd=42", "collectivite=nulle-part"],
+)
+def test_it_refuses_unknown_filter_values_with_a_clear_message(client, query):
+    response = client.get(f"/partenariats/?{query}")
+    assert response.status_code == 400
+    text = visible_text(response)
+    assert "Certains filtres n’ont pas été appliqués" in text
+    # The rest of the page still works: the catalogue is listed, unfiltered.
+    assert "Partenariats" in text and "Bologne" in text
+
+
+def test_it_lists_with_a_fixed_number_of_queries(client, partnership_factory, french_authority_factory,
+                                                 theme_factory, django_assert_max_num_queries):
+    few, many = french_authority_factory(), french_authority_factory()
+    theme = theme_factory()
+    for authority, size in [(few, 2), (many, 30)]:
+        for partnership in partnership_factory.create_batch(size, french_authority=authority):
+            partnership.themes.add(theme)
+    # Filter choices (5 lists), count, page rows, themes of the page.
+    with django_assert_max_num_queries(9):
+        few_queries = query_count(client, f"/partenariats/?collectivite={few.slug}&tri=-depuis")
+    assert query_count(client, f"/partenariats/?collectivite={many.slug}&tri=-depuis") == few_queries
+
+
+# /partenariats/<slug>/ --------------------------------------------------------------------
+
+
+def test_it_shows_a_partnership_with_its_shared_networks(client):
+    response = client.get("/partenariats/toulouse-bologne/")
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "Toulouse – Bologne" in text
+    assert "Jumelage" in text and "1981" in text and "Italie" in text
+    shared = text.split("Réseaux en commun")[1]
+    assert "ECCAR" in shared and "Pacte de Milan" in shared
+    assert "Aéropostale" not in shared
+
+
+def test_it_computes_shared_networks_from_memberships(client):
+    shared = visible_text(client.get("/partenariats/toulouse-casablanca/")).split("Réseaux en commun")[1]
+    assert "Aéropostale" in shared and "vivre ensemble" in shared
+
+
+def test_it_shows_uncertain_dates_as_such(client):
+    text = visible_text(client.get("/partenariats/toulouse-chongqing/"))
+    assert "date inconnue" in text and "1982" in text
+
+
+def test_it_shows_a_partnership_with_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        client.get("/partenariats/toulouse-barcelone/")
+
+
+def test_it_answers_404_for_an_unknown_partnership(client):
+    response = client.get("/partenariats/toulouse-atlantide/")
+    assert response.status_code == 404
+    assert "Page introuvable" in visible_text(response)
+
+
+# /collectivites/<slug>/ -------------------------------------------------------------------
+
+
+def test_it_shows_an_authority_with_its_partnerships_and_networks(client):
+    text = visible_text(client.get("/collectivites/barcelone/"))
+    assert "Barcelone" in text and "Espagne" in text
+    assert "Toulouse – Barcelone" in text
+    networks = text.split("Réseaux de villes")[-1]
+    assert "Eurocities" in networks and "Xarxa FP" in networks
+
+
+def test_it_shows_the_home_city_with_its_grouping(client):
+    text = visible_text(client.get("/collectivites/toulouse/"))
+    assert "Toulouse Métropole" in text
+    assert "Toulouse – Atlanta" in text and "Toulouse – Hanoï" in text
+
+
+def test_it_shows_an_authority_with_a_fixed_number_of_queries(
+    client, french_authority_factory, partnership_factory, membership_factory, django_assert_max_num_queries
+):
+    few, many = french_authority_factory(), french_authority_factory()
+    partnership_factory.create_batch(2, french_authority=few)
+    partnership_factory.create_batch(30, french_authority=many)
+    membership_factory.create_batch(2, authority=few)
+    membership_factory.create_batch(30, authority=many)
+    with django_assert_max_num_queries(8):
+        few_queries = query_count(client, f"/collectivites/{few.slug}/")
+    assert query_count(client, f"/collectivites/{many.slug}/") == few_queries
+
+
+def test_it_shows_an_organisation_member_of_networks(client):
+    text = visible_text(client.get("/organisations/cnes/"))
+    assert "CNES" in text and "Communauté des Villes Ariane" in text
