@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Value
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.search import sort_key
@@ -50,7 +50,10 @@ class PartnershipFilter(django_filters.FilterSet):
         field_name="partner__country",
         label=_("Pays du partenaire"),
         to_field_name="code",
-        queryset=Country.objects.filter(authorities__partnerships_as_partner__isnull=False).distinct(),
+        # A semi-join: DISTINCT over every partnership took 200 ms at 30,000 partnerships.
+        queryset=Country.objects.filter(
+            Exists(Partnership.objects.filter(partner__country=OuterRef("pk")))
+        ),
         empty_label=_("Tous les pays"),
     )
     continent = django_filters.ChoiceFilter(
@@ -77,12 +80,13 @@ class PartnershipFilter(django_filters.FilterSet):
         queryset=SustainableDevelopmentGoal.objects.all(),
         empty_label=_("Tous les ODD"),
     )
-    collectivite = django_filters.ModelChoiceFilter(
-        field_name="french_authority",
+    # A text field, not a list: a catalogue imported from twin-towns data has thousands
+    # of French authorities. Links use the slug (?collectivite=toulouse); people type a name.
+    collectivite = django_filters.CharFilter(
+        method="filter_french_authority",
         label=_("Collectivité française"),
-        to_field_name="slug",
-        queryset=LocalAuthority.objects.filter(partnerships_as_french__isnull=False).distinct(),
-        empty_label=_("Toutes les collectivités"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("Toulouse")}),
     )
     depuis_min = django_filters.NumberFilter(
         field_name="since",
@@ -102,11 +106,11 @@ class PartnershipFilter(django_filters.FilterSet):
     )
     tri = StableOrderingFilter(
         label=_("Trier par"),
-        fields=(("partner__name", "partenaire"), ("partner__country__name", "pays"), ("since", "depuis")),
-        text_fields=("partner__name", "partner__country__name"),
+        fields=(("partner__sort_name", "partenaire"), ("partner__country__name", "pays"), ("since", "depuis")),
+        text_fields=("partner__country__name",),
         field_labels={
-            "partner__name": _("Partenaire (A → Z)"),
-            "-partner__name": _("Partenaire (Z → A)"),
+            "partner__sort_name": _("Partenaire (A → Z)"),
+            "-partner__sort_name": _("Partenaire (Z → A)"),
             "partner__country__name": _("Pays (A → Z)"),
             "-partner__country__name": _("Pays (Z → A)"),
             "since": _("Plus anciens d’abord"),
@@ -118,6 +122,16 @@ class PartnershipFilter(django_filters.FilterSet):
     class Meta:
         model = Partnership
         fields = []
+
+    def filter_french_authority(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # An exact slug (links) wins; otherwise any authority whose name contains the
+        # words typed, case and accents folded ("dusseldorf" finds Düsseldorf).
+        by_slug = LocalAuthority.objects.filter(slug=value)
+        by_name = LocalAuthority.objects.filter(sort_name__contains=sort_key(Value(value)))
+        return queryset.filter(french_authority__in=by_slug if by_slug.exists() else by_name)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -3,7 +3,8 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -79,10 +80,13 @@ class LocalAuthorityQuerySet(models.QuerySet):
         return self.filter(Q(slug=home) | Q(children__slug=home))
 
     def with_partnership_count(self):
-        return self.annotate(
-            partnership_count=Count("partnerships_as_french", distinct=True)
-            + Count("partnerships_as_partner", distinct=True)
-        )
+        """Annotate `partnership_count` (either side), computed only for the rows fetched."""
+
+        def count(side):
+            rows = Partnership.objects.filter(**{side: OuterRef("pk")}).order_by().values(side)
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.annotate(partnership_count=count("french_authority") + count("partner"))
 
 
 class LocalAuthority(models.Model):
@@ -123,12 +127,20 @@ class LocalAuthority(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     note = models.TextField(_("note"), blank=True)
+    # The name with case and accents folded, stored: sorting ("États-Unis" among the E)
+    # and name search use it without calling the folding function on every row.
+    sort_name = models.GeneratedField(
+        expression=sort_key("name"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+        db_index=True,
+        verbose_name=_("nom pour le tri"),
+    )
 
     objects = SlugManager.from_queryset(LocalAuthorityQuerySet)()
 
     class Meta:
-        ordering = [sort_key("name")]
-        indexes = [models.Index(sort_key("name"), name="authority_sort_name")]
+        ordering = ["sort_name"]
         verbose_name = _("collectivité")
         verbose_name_plural = _("collectivités")
         constraints = [
@@ -416,7 +428,7 @@ class Partnership(models.Model):
     objects = SlugManager.from_queryset(PartnershipQuerySet)()
 
     class Meta:
-        ordering = ["partner__name"]
+        ordering = ["partner__sort_name", "pk"]
         verbose_name = _("partenariat")
         verbose_name_plural = _("partenariats")
         constraints = [

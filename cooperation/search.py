@@ -11,8 +11,10 @@ from django.db.models.functions import Lower
 
 SEARCH_CONFIG = "french"
 
-UNACCENT_FROM = "àáâãäåāçćčèéêëēęěìíîïīñńòóôõöøōùúûüūýÿžźżšśłđ" + "ÀÁÂÃÄÅĀÇĆČÈÉÊËĒĘĚÌÍÎÏĪÑŃÒÓÔÕÖØŌÙÚÛÜŪÝŸŽŹŻŠŚŁĐ"
-UNACCENT_TO = "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzzssld" + "AAAAAAACCCEEEEEEEIIIIINNOOOOOOOUUUUUYYZZZSSLD"
+# Accented letters to plain ones; hyphens and typographic apostrophes to spaces, so that
+# "basse normandie" finds "Basse-Normandie".
+UNACCENT_FROM = "àáâãäåāçćčèéêëēęěìíîïīñńòóôõöøōùúûüūýÿžźżšśłđ" + "ÀÁÂÃÄÅĀÇĆČÈÉÊËĒĘĚÌÍÎÏĪÑŃÒÓÔÕÖØŌÙÚÛÜŪÝŸŽŹŻŠŚŁĐ" + "-’"
+UNACCENT_TO = "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzzssld" + "AAAAAAACCCEEEEEEEIIIIINNOOOOOOOUUUUUYYZZZSSLD" + "  "
 
 CREATE_UNACCENT_SQL = f"""
 CREATE OR REPLACE FUNCTION archipel_unaccent(text) RETURNS text

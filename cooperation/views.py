@@ -2,12 +2,11 @@ from django.shortcuts import get_object_or_404, render
 
 from cooperation.browse import browse
 from cooperation.filters import PartnershipFilter
-from cooperation.search import sort_key
 from cooperation.models import LocalAuthority, Organisation, Partnership
 
 
 def partnership_list(request):
-    result = browse(request, PartnershipFilter, Partnership.objects.for_cards().order_by(sort_key("partner__name"), "pk"))
+    result = browse(request, PartnershipFilter, Partnership.objects.for_cards().order_by("partner__sort_name", "pk"))
     return render(request, "cooperation/partnership_list.html", {"result": result}, status=result.status)
 
 

@@ -63,6 +63,14 @@ def test_it_keeps_filters_in_pagination_links(client, partnership_factory, frenc
     assert "25 partenariats" in text and "Page 2 sur 2" in text
 
 
+def test_it_finds_the_french_authority_by_slug_or_by_name(client):
+    assert "13 partenariats" in visible_text(client.get("/partenariats/?collectivite=toulouse"))
+    text = visible_text(client.get("/partenariats/?collectivite=basse+NORMANDIE"))
+    assert "4 partenariats" in text and "Comté du Hampshire" in text
+    text = visible_text(client.get("/partenariats/?collectivite=r%C3%A9gion+basse"))
+    assert "4 partenariats" in text
+
+
 def test_it_says_so_when_nothing_matches(client):
     text = visible_text(client.get("/partenariats/?continent=oceanie"))
     assert "0 partenariat" in text
@@ -72,7 +80,7 @@ def test_it_says_so_when_nothing_matches(client):
 @pytest.mark.parametrize(
     "query",
     ["pays=ZZ", "type=amitie", "continent=lune", "axe=inconnu", "depuis_min=abc", "depuis_max=99999",
-     "tri=hasard", "odd=42", "collectivite=nulle-part"],
+     "tri=hasard", "odd=42"],
 )
 def test_it_refuses_unknown_filter_values_with_a_clear_message(client, query):
     response = client.get(f"/partenariats/?{query}")
