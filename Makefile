@@ -37,7 +37,6 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 db: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_catalogue
-	$(MANAGE) compilemessages --ignore=.venv -v 0 || true
 
 run: setup
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)

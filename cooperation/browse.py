@@ -22,12 +22,24 @@ def browse(request: HttpRequest, filterset_class, queryset, *, page_size: int | 
     the page then answers 400 so that a bad link is visible as such, never a 500.
     """
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    queryset = filterset.qs
-    paginator = Paginator(queryset, page_size or settings.PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = _page_of(filterset.qs, request.GET.get("page"), page_size or settings.PAGE_SIZE)
     params = QueryDict(mutable=True)
     for key, values in request.GET.lists():
         if key != "page":
             params.setlist(key, [value for value in values if value])
     status = 400 if filterset.is_bound and filterset.errors else 200
     return BrowseResult(filterset=filterset, page=page, querystring=params.urlencode(), status=status)
+
+
+def _page_of(queryset, number, page_size: int) -> Page:
+    """One page of `queryset`, in two steps that stay fast on large catalogues.
+
+    Sorting and slicing only the ids lets PostgreSQL join just what the sort needs; the
+    full rows (with their select_related and prefetch_related) are then fetched for the
+    twenty ids of the page. One query more, whatever the size of the data.
+    """
+    page = Paginator(queryset.values_list("pk", flat=True), page_size).get_page(number)
+    ids = list(page.object_list)
+    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    page.object_list = [rows[pk] for pk in ids]
+    return page

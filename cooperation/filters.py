@@ -4,6 +4,7 @@ from django.db.models import Exists, F, OuterRef, Value
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.search import sort_key
+from cooperation.widgets import PlainSelect
 from cooperation.models import (
     ActionField,
     Continent,
@@ -44,9 +45,11 @@ class PartnershipFilter(django_filters.FilterSet):
     """The filters of /partenariats/: French parameter names, kept in the URL."""
 
     type = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         field_name="kind", label=_("Type"), choices=PartnershipKind.choices, empty_label=_("Tous les types")
     )
     pays = django_filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="partner__country",
         label=_("Pays du partenaire"),
         to_field_name="code",
@@ -57,16 +60,19 @@ class PartnershipFilter(django_filters.FilterSet):
         empty_label=_("Tous les pays"),
     )
     continent = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         field_name="partner__country__continent",
         label=_("Continent"),
         choices=Continent.choices,
         empty_label=_("Tous les continents"),
     )
     axe = django_filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="themes", label=_("Axe"), to_field_name="slug", queryset=Theme.objects.all(),
         empty_label=_("Tous les axes"),
     )
     champ = django_filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="action_fields",
         label=_("Champ d’action"),
         to_field_name="slug",
@@ -74,6 +80,7 @@ class PartnershipFilter(django_filters.FilterSet):
         empty_label=_("Tous les champs"),
     )
     odd = django_filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="sdgs",
         label=_("Objectif de développement durable"),
         to_field_name="number",
@@ -105,6 +112,7 @@ class PartnershipFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"placeholder": "2025", **YEAR_BOUNDS}),
     )
     tri = StableOrderingFilter(
+        widget=PlainSelect,
         label=_("Trier par"),
         fields=(("partner__sort_name", "partenaire"), ("partner__country__name", "pays"), ("since", "depuis")),
         text_fields=("partner__country__name",),

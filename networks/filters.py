@@ -3,6 +3,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.filters import StableOrderingFilter
+from cooperation.widgets import PlainSelect
 from cooperation.models import Theme
 from networks.models import Membership, Network, NetworkKind, Scope
 
@@ -24,22 +25,27 @@ class NetworkFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_text", label=_("Rechercher"), max_length=200)
     echelle = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         field_name="scope", label=_("Échelle"), choices=Scope.choices, empty_label=_("Toutes les échelles")
     )
     type = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         field_name="kind", label=_("Type"), choices=NetworkKind.choices, empty_label=_("Tous les types")
     )
     axe = django_filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="themes", label=_("Axe"), to_field_name="slug", queryset=Theme.objects.all(),
         empty_label=_("Tous les axes"),
     )
     adhesion = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         method="filter_joined_year",
         label=_("Année d’adhésion de la ville"),
         choices=joined_year_choices,
         empty_label=_("Toutes les années"),
     )
     tri = StableOrderingFilter(
+        widget=PlainSelect,
         label=_("Trier par"),
         fields=(("name", "nom"), ("founded_on", "creation")),
         text_fields=("name",),

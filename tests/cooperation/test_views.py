@@ -98,7 +98,8 @@ def test_it_lists_with_a_fixed_number_of_queries(client, partnership_factory, fr
     for authority, size in [(few, 2), (many, 30)]:
         for partnership in partnership_factory.create_batch(size, french_authority=authority):
             partnership.themes.add(theme)
-    # Filter choices (5 lists), count, page rows, themes of the page.
+    # Filter choices (country, axis, field, SDG), the authority by slug, count, page ids,
+    # page rows, themes of the page.
     with django_assert_max_num_queries(9):
         few_queries = query_count(client, f"/partenariats/?collectivite={few.slug}&tri=-depuis")
     assert query_count(client, f"/partenariats/?collectivite={many.slug}&tri=-depuis") == few_queries

@@ -60,8 +60,8 @@ def test_it_lists_with_a_fixed_number_of_queries(client, network_factory, theme_
     theme = theme_factory()
     for network in network_factory.create_batch(30, scope="national"):
         network.themes.add(theme)
-    # Choices of the year filter, count, page rows, themes, home memberships.
-    with django_assert_max_num_queries(6):
+    # Choices of the axis and year filters, count, page ids, page rows, themes, home memberships.
+    with django_assert_max_num_queries(7):
         regional = query_count(client, "/reseaux/?echelle=regional")
     assert query_count(client, "/reseaux/?echelle=national") == regional
 
