@@ -131,7 +131,9 @@ class LocalAuthority(models.Model):
     # and name search use it without calling the folding function on every row.
     sort_name = models.GeneratedField(
         expression=sort_key("name"),
-        output_field=models.CharField(max_length=200),
+        # Already folded to plain letters: byte order is the right order, and sorting by
+        # bytes ("C") is several times faster than by the server's locale.
+        output_field=models.CharField(max_length=200, db_collation="C"),
         db_persist=True,
         db_index=True,
         verbose_name=_("nom pour le tri"),

@@ -4,6 +4,7 @@ import functools
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from tqdm import tqdm
 
 from cooperation.importers import ImportFileError, ImportReport, twinnings_import
@@ -45,6 +46,11 @@ class Command(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
+        if report.partnerships_created and not report.dry_run:
+            # Fresh planner statistics after a bulk load: without them the list pages pick
+            # plans made for an empty catalogue until autovacuum passes.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE cooperation_country, cooperation_localauthority, cooperation_partnership")
         if verbosity:
             self.stdout.write(self.summary(report))
 
