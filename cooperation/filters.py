@@ -3,8 +3,6 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Value
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.search import sort_key
-from cooperation.widgets import PlainSelect
 from cooperation.models import (
     ActionField,
     Continent,
@@ -15,6 +13,8 @@ from cooperation.models import (
     SustainableDevelopmentGoal,
     Theme,
 )
+from cooperation.search import sort_key
+from cooperation.widgets import PlainSelect
 
 YEAR_BOUNDS = {"min": 1800, "max": 2100}
 
@@ -27,6 +27,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
     def __init__(self, *args, text_fields=(), **kwargs):
         self.text_fields = set(text_fields)
+        kwargs.setdefault("label", _("Trier par"))
+        kwargs.setdefault("widget", PlainSelect)
+        kwargs.setdefault("empty_label", None)
         super().__init__(*args, **kwargs)
 
     def get_ordering_value(self, param):
@@ -41,12 +44,28 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
 
 
+def axis_filter() -> django_filters.ModelChoiceFilter:
+    """Filter by one of Archipel's four axes (?axe=<slug>), on any model with `themes`."""
+    return django_filters.ModelChoiceFilter(
+        widget=PlainSelect,
+        field_name="themes",
+        label=_("Axe"),
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        empty_label=_("Tous les axes"),
+        distinct=True,
+    )
+
+
 class PartnershipFilter(django_filters.FilterSet):
     """The filters of /partenariats/: French parameter names, kept in the URL."""
 
     type = django_filters.ChoiceFilter(
         widget=PlainSelect,
-        field_name="kind", label=_("Type"), choices=PartnershipKind.choices, empty_label=_("Tous les types")
+        field_name="kind",
+        label=_("Type"),
+        choices=PartnershipKind.choices,
+        empty_label=_("Tous les types"),
     )
     pays = django_filters.ModelChoiceFilter(
         widget=PlainSelect,
@@ -54,9 +73,7 @@ class PartnershipFilter(django_filters.FilterSet):
         label=_("Pays du partenaire"),
         to_field_name="code",
         # A semi-join: DISTINCT over every partnership took 200 ms at 30,000 partnerships.
-        queryset=Country.objects.filter(
-            Exists(Partnership.objects.filter(partner__country=OuterRef("pk")))
-        ),
+        queryset=Country.objects.filter(Exists(Partnership.objects.filter(partner__country=OuterRef("pk")))),
         empty_label=_("Tous les pays"),
     )
     continent = django_filters.ChoiceFilter(
@@ -66,11 +83,7 @@ class PartnershipFilter(django_filters.FilterSet):
         choices=Continent.choices,
         empty_label=_("Tous les continents"),
     )
-    axe = django_filters.ModelChoiceFilter(
-        widget=PlainSelect,
-        field_name="themes", label=_("Axe"), to_field_name="slug", queryset=Theme.objects.all(),
-        empty_label=_("Tous les axes"),
-    )
+    axe = axis_filter()
     champ = django_filters.ModelChoiceFilter(
         widget=PlainSelect,
         field_name="action_fields",
@@ -78,6 +91,7 @@ class PartnershipFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=ActionField.objects.all(),
         empty_label=_("Tous les champs"),
+        distinct=True,
     )
     odd = django_filters.ModelChoiceFilter(
         widget=PlainSelect,
@@ -86,6 +100,7 @@ class PartnershipFilter(django_filters.FilterSet):
         to_field_name="number",
         queryset=SustainableDevelopmentGoal.objects.all(),
         empty_label=_("Tous les ODD"),
+        distinct=True,
     )
     # A text field, not a list: a catalogue imported from twin-towns data has thousands
     # of French authorities. Links use the slug (?collectivite=toulouse); people type a name.
@@ -112,9 +127,11 @@ class PartnershipFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"placeholder": "2025", **YEAR_BOUNDS}),
     )
     tri = StableOrderingFilter(
-        widget=PlainSelect,
-        label=_("Trier par"),
-        fields=(("partner__sort_name", "partenaire"), ("partner__country__name", "pays"), ("since", "depuis")),
+        fields=(
+            ("partner__sort_name", "partenaire"),
+            ("partner__country__name", "pays"),
+            ("since", "depuis"),
+        ),
         text_fields=("partner__country__name",),
         field_labels={
             "partner__sort_name": _("Partenaire (A → Z)"),
@@ -124,7 +141,6 @@ class PartnershipFilter(django_filters.FilterSet):
             "since": _("Plus anciens d’abord"),
             "-since": _("Plus récents d’abord"),
         },
-        empty_label=None,
     )
 
     class Meta:
@@ -140,10 +156,3 @@ class PartnershipFilter(django_filters.FilterSet):
         by_slug = LocalAuthority.objects.filter(slug=value)
         by_name = LocalAuthority.objects.filter(sort_name__contains=sort_key(Value(value)))
         return queryset.filter(french_authority__in=by_slug if by_slug.exists() else by_name)
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        # Axis, field and SDG filters join many-to-many tables: keep one row per partnership.
-        if any(self.form.cleaned_data.get(name) for name in ("axe", "champ", "odd")):
-            queryset = queryset.distinct()
-        return queryset

@@ -402,7 +402,11 @@ class Partnership(models.Model):
     )
     kind = models.CharField(_("type"), max_length=30, choices=PartnershipKind.choices, db_index=True)
     status = models.CharField(
-        _("statut"), max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE, db_index=True
+        _("statut"),
+        max_length=20,
+        choices=PartnershipStatus.choices,
+        default=PartnershipStatus.ACTIVE,
+        db_index=True,
     )
     since = models.DateField(_("depuis"), null=True, blank=True, db_index=True)
     since_precision = models.CharField(
@@ -425,7 +429,9 @@ class Partnership(models.Model):
         blank=True,
         related_name="partnerships",
     )
-    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="partnerships")
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="partnerships"
+    )
 
     objects = SlugManager.from_queryset(PartnershipQuerySet)()
 
@@ -467,7 +473,11 @@ class Partnership(models.Model):
 
         if not partial_date_is_consistent(self.since, self.since_precision):
             raise ValidationError(
-                {"since_precision": _("Indiquez la précision de la date (et seulement si une date est donnée).")},
+                {
+                    "since_precision": _(
+                        "Indiquez la précision de la date (et seulement si une date est donnée)."
+                    )
+                },
                 code="inconsistent_precision",
             )
         if self.since and self.since > datetime.date.today():

@@ -13,8 +13,12 @@ SEARCH_CONFIG = "french"
 
 # Accented letters to plain ones; hyphens and typographic apostrophes to spaces, so that
 # "basse normandie" finds "Basse-Normandie".
-UNACCENT_FROM = "àáâãäåāçćčèéêëēęěìíîïīñńòóôõöøōùúûüūýÿžźżšśłđ" + "ÀÁÂÃÄÅĀÇĆČÈÉÊËĒĘĚÌÍÎÏĪÑŃÒÓÔÕÖØŌÙÚÛÜŪÝŸŽŹŻŠŚŁĐ" + "-’"
-UNACCENT_TO = "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzzssld" + "AAAAAAACCCEEEEEEEIIIIINNOOOOOOOUUUUUYYZZZSSLD" + "  "
+UNACCENT_FROM = (
+    "àáâãäåāçćčèéêëēęěìíîïīñńòóôõöøōùúûüūýÿžźżšśłđ" + "ÀÁÂÃÄÅĀÇĆČÈÉÊËĒĘĚÌÍÎÏĪÑŃÒÓÔÕÖØŌÙÚÛÜŪÝŸŽŹŻŠŚŁĐ" + "-’"
+)
+UNACCENT_TO = (
+    "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzzssld" + "AAAAAAACCCEEEEEEEIIIIINNOOOOOOOUUUUUYYZZZSSLD" + "  "
+)
 
 CREATE_UNACCENT_SQL = f"""
 CREATE OR REPLACE FUNCTION archipel_unaccent(text) RETURNS text

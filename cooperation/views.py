@@ -6,7 +6,9 @@ from cooperation.models import LocalAuthority, Organisation, Partnership
 
 
 def partnership_list(request):
-    result = browse(request, PartnershipFilter, Partnership.objects.for_cards().order_by("partner__sort_name", "pk"))
+    result = browse(
+        request, PartnershipFilter, Partnership.objects.for_cards().order_by("partner__sort_name", "pk")
+    )
     return render(request, "cooperation/partnership_list.html", {"result": result}, status=result.status)
 
 

@@ -16,10 +16,15 @@ class PlainSelect(forms.Select):
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (option["value"] if option["value"] is not None else "", " selected" if option["selected"] else "",
-                 option["label"])
+                (
+                    option["value"] if option["value"] is not None else "",
+                    " selected" if option["selected"] else "",
+                    option["label"],
+                )
                 for _group_name, group, _index in widget["optgroups"]
                 for option in group
             ),
         )
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )

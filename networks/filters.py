@@ -2,9 +2,8 @@ import django_filters
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.filters import StableOrderingFilter
+from cooperation.filters import StableOrderingFilter, axis_filter
 from cooperation.widgets import PlainSelect
-from cooperation.models import Theme
 from networks.models import Membership, Network, NetworkKind, Scope
 
 
@@ -26,17 +25,19 @@ class NetworkFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Rechercher"), max_length=200)
     echelle = django_filters.ChoiceFilter(
         widget=PlainSelect,
-        field_name="scope", label=_("Échelle"), choices=Scope.choices, empty_label=_("Toutes les échelles")
+        field_name="scope",
+        label=_("Échelle"),
+        choices=Scope.choices,
+        empty_label=_("Toutes les échelles"),
     )
     type = django_filters.ChoiceFilter(
         widget=PlainSelect,
-        field_name="kind", label=_("Type"), choices=NetworkKind.choices, empty_label=_("Tous les types")
+        field_name="kind",
+        label=_("Type"),
+        choices=NetworkKind.choices,
+        empty_label=_("Tous les types"),
     )
-    axe = django_filters.ModelChoiceFilter(
-        widget=PlainSelect,
-        field_name="themes", label=_("Axe"), to_field_name="slug", queryset=Theme.objects.all(),
-        empty_label=_("Tous les axes"),
-    )
+    axe = axis_filter()
     adhesion = django_filters.ChoiceFilter(
         widget=PlainSelect,
         method="filter_joined_year",
@@ -45,8 +46,6 @@ class NetworkFilter(django_filters.FilterSet):
         empty_label=_("Toutes les années"),
     )
     tri = StableOrderingFilter(
-        widget=PlainSelect,
-        label=_("Trier par"),
         fields=(("name", "nom"), ("founded_on", "creation")),
         text_fields=("name",),
         field_labels={
@@ -55,7 +54,6 @@ class NetworkFilter(django_filters.FilterSet):
             "founded_on": _("Plus anciens d’abord"),
             "-founded_on": _("Plus récents d’abord"),
         },
-        empty_label=None,
     )
 
     class Meta:
@@ -68,9 +66,3 @@ class NetworkFilter(django_filters.FilterSet):
     def filter_joined_year(self, queryset, name, value):
         joined = Membership.objects.of_home().filter(since__year=int(value))
         return queryset.filter(pk__in=joined.values("network"))
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if self.form.cleaned_data.get("axe"):
-            queryset = queryset.distinct()
-        return queryset

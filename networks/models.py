@@ -83,7 +83,9 @@ class Network(models.Model):
         constraints = [partial_date_constraint("founded_on", "network_founded_on_valid")]
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym and self.acronym not in self.name else self.name
+        return (
+            f"{self.name} ({self.acronym})" if self.acronym and self.acronym not in self.name else self.name
+        )
 
     def get_absolute_url(self):
         return reverse("networks:network_detail", args=[self.slug])
@@ -114,7 +116,9 @@ class Objective(models.Model):
         ordering = ["network", "position"]
         verbose_name = _("objectif")
         verbose_name_plural = _("objectifs")
-        constraints = [models.UniqueConstraint(fields=["network", "position"], name="objective_unique_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "position"], name="objective_unique_position")
+        ]
 
     def __str__(self):
         return self.text
@@ -167,9 +171,9 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(authority__in=LocalAuthority.objects.home_bodies())
 
     def for_listing(self):
-        return self.select_related(
-            "authority__country", "organisation__country", "network"
-        ).order_by("authority__country__name", "organisation__country__name", "authority__name", "organisation__name")
+        return self.select_related("authority__country", "organisation__country", "network").order_by(
+            "authority__country__name", "organisation__country__name", "authority__name", "organisation__name"
+        )
 
 
 class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):
@@ -203,7 +207,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=300, blank=True)
     since = models.DateField(_("membre depuis"), null=True, blank=True, db_index=True)
-    since_precision = models.CharField(_("précision"), max_length=5, choices=DatePrecision.choices, blank=True)
+    since_precision = models.CharField(
+        _("précision"), max_length=5, choices=DatePrecision.choices, blank=True
+    )
     until = models.DateField(_("jusqu’à"), null=True, blank=True)
     until_precision = models.CharField(
         _("précision de la fin"), max_length=5, choices=DatePrecision.choices, blank=True

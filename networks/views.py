@@ -50,6 +50,7 @@ def network_detail(request, slug):
 
 def _group_by_country(memberships):
     """[(country name, [memberships])], international organisations last."""
+
     def country_name(membership):
         country = membership.country
         return country.name if country else _("International")

@@ -64,7 +64,9 @@ def time_request(client, url: str, runs: int) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=30_000)
     parser.add_argument("--authorities", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=30)
@@ -88,8 +90,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "twins.csv"
         subprocess.run(
-            [sys.executable, str(BASE_DIR / "scripts" / "generate_twin_towns_csv.py"), str(csv_path),
-             "--rows", str(args.rows), "--authorities", str(args.authorities)],
+            [
+                sys.executable,
+                str(BASE_DIR / "scripts" / "generate_twin_towns_csv.py"),
+                str(csv_path),
+                "--rows",
+                str(args.rows),
+                "--authorities",
+                str(args.authorities),
+            ],
             check=True,
         )
         start = time.perf_counter()
@@ -117,8 +126,10 @@ def main() -> None:
         "/sante/",
     ]
     client = Client()
-    print(f"\nCatalogue: {partnerships:,} partnerships, {authorities:,} authorities "
-          f"(import of {args.rows:,} rows: {import_seconds:.1f} s)\n")
+    print(
+        f"\nCatalogue: {partnerships:,} partnerships, {authorities:,} authorities "
+        f"(import of {args.rows:,} rows: {import_seconds:.1f} s)\n"
+    )
     print("| page | median (ms) | p95 (ms) | SQL queries |")
     print("|---|---:|---:|---:|")
     slowest = 0.0
@@ -126,7 +137,9 @@ def main() -> None:
         median, p95, queries = time_request(client, url, args.runs)
         slowest = max(slowest, median)
         print(f"| `{url}` | {median:.1f} | {p95:.1f} | {queries} |")
-    print(f"\nSlowest median: {slowest:.1f} ms (target: under 100 ms). Import: {import_seconds:.1f} s (target: under 60 s).")
+    print(
+        f"\nSlowest median: {slowest:.1f} ms (target: under 100 ms). Import: {import_seconds:.1f} s (target: under 60 s)."
+    )
 
 
 if __name__ == "__main__":

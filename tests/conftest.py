@@ -1,7 +1,7 @@
-pytest_plugins = ["tests.factories"]
-
 import pytest
 from django.core.management import call_command
+
+pytest_plugins = ["tests.factories"]
 
 
 @pytest.fixture(scope="session")

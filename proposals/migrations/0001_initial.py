@@ -4,34 +4,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cooperation', '0002_catalogue'),
+        ("cooperation", "0002_catalogue"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, unique=True, verbose_name='titre')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='identifiant d’URL')),
-                ('summary', models.TextField(blank=True, verbose_name='chapeau')),
-                ('objectives', models.TextField(verbose_name='nos objectifs')),
-                ('themes_intro', models.TextField(blank=True, verbose_name='introduction des axes')),
-                ('diagnostic', models.TextField(verbose_name='notre diagnostic')),
-                ('mayor_record', models.TextField(verbose_name='le vrai bilan du maire')),
-                ('is_home', models.BooleanField(default=False, help_text='La thématique présentée sur la page d’accueil.', verbose_name='page d’accueil')),
-                ('sources', models.ManyToManyField(blank=True, related_name='topics', to='cooperation.source', verbose_name='sources')),
-                ('themes', models.ManyToManyField(blank=True, related_name='topics', to='cooperation.theme', verbose_name='axes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, unique=True, verbose_name="titre")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="identifiant d’URL")),
+                ("summary", models.TextField(blank=True, verbose_name="chapeau")),
+                ("objectives", models.TextField(verbose_name="nos objectifs")),
+                ("themes_intro", models.TextField(blank=True, verbose_name="introduction des axes")),
+                ("diagnostic", models.TextField(verbose_name="notre diagnostic")),
+                ("mayor_record", models.TextField(verbose_name="le vrai bilan du maire")),
+                (
+                    "is_home",
+                    models.BooleanField(
+                        default=False,
+                        help_text="La thématique présentée sur la page d’accueil.",
+                        verbose_name="page d’accueil",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(
+                        blank=True, related_name="topics", to="cooperation.source", verbose_name="sources"
+                    ),
+                ),
+                (
+                    "themes",
+                    models.ManyToManyField(
+                        blank=True, related_name="topics", to="cooperation.theme", verbose_name="axes"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thématique',
-                'verbose_name_plural': 'thématiques',
-                'ordering': ['title'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_home', True)), fields=('is_home',), name='topic_single_home', violation_error_message='Une seule thématique peut être présentée sur la page d’accueil.')],
+                "verbose_name": "thématique",
+                "verbose_name_plural": "thématiques",
+                "ordering": ["title"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_home", True)),
+                        fields=("is_home",),
+                        name="topic_single_home",
+                        violation_error_message="Une seule thématique peut être présentée sur la page d’accueil.",
+                    )
+                ],
             },
         ),
     ]

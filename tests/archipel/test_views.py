@@ -1,7 +1,7 @@
 import pytest
 from django.db import DatabaseError
 
-from tests.pages import query_count, visible_text
+from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +13,12 @@ def test_it_shows_the_topic_on_the_home_page(client):
     assert "Coopération européenne et internationale" in text
     for heading in ["Nos objectifs", "Notre diagnostic", "Le vrai bilan du maire", "Nos sources"]:
         assert heading in text
-    for axis in ["Transition écologique", "Démarche démocratique", "Justice sociale et solidarité",
-                 "Vivre en commun"]:
+    for axis in [
+        "Transition écologique",
+        "Démarche démocratique",
+        "Justice sociale et solidarité",
+        "Vivre en commun",
+    ]:
         assert axis in text
     assert "Hanoï" in text  # the mayor's record
     assert 'href="http://www.euroregio.eu/fr"' in response.content.decode()
@@ -68,8 +72,9 @@ def test_it_answers_404_in_the_site_layout(client):
 
 
 def test_it_answers_500_in_the_site_layout(client, settings):
-    from archipel.views import server_error
     from django.test import RequestFactory
+
+    from archipel.views import server_error
 
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500

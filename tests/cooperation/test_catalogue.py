@@ -29,10 +29,19 @@ UN_SDG_URL = "https://www.un.org/sustainabledevelopment/fr/objectifs-de-developp
 
 TOULOUSE_TWINS = {"Atlanta", "Bologne", "Chongqing", "Elche", "Kiev", "Tel-Aviv"}
 TOULOUSE_AGREEMENTS = {
-    "Barcelone", "Casablanca", "Düsseldorf", "Hanoï", "Ramallah", "Saint-Louis", "Saragosse",
+    "Barcelone",
+    "Casablanca",
+    "Düsseldorf",
+    "Hanoï",
+    "Ramallah",
+    "Saint-Louis",
+    "Saragosse",
 }
 BASSE_NORMANDIE_PARTNERS = {
-    "Comté du Hampshire", "Province du Hordaland", "Région Toscane", "Province du Fujian",
+    "Comté du Hampshire",
+    "Province du Hordaland",
+    "Région Toscane",
+    "Province du Fujian",
 }
 
 SDG_TITLES = {
@@ -360,7 +369,9 @@ def catalogue_snapshot():
             )
         ),
         "milestones": sorted(
-            PartnershipMilestone.objects.values_list("pk", "partnership_id", "date", "date_precision", "label")
+            PartnershipMilestone.objects.values_list(
+                "pk", "partnership_id", "date", "date_precision", "label"
+            )
         ),
         "sdgs": sorted(SustainableDevelopmentGoal.objects.values_list("pk", "number", "title")),
         "topic": list(Topic.objects.values_list("pk", "slug", "objectives", "is_home")),

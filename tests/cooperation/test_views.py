@@ -79,8 +79,16 @@ def test_it_says_so_when_nothing_matches(client):
 
 @pytest.mark.parametrize(
     "query",
-    ["pays=ZZ", "type=amitie", "continent=lune", "axe=inconnu", "depuis_min=abc", "depuis_max=99999",
-     "tri=hasard", "odd=42"],
+    [
+        "pays=ZZ",
+        "type=amitie",
+        "continent=lune",
+        "axe=inconnu",
+        "depuis_min=abc",
+        "depuis_max=99999",
+        "tri=hasard",
+        "odd=42",
+    ],
 )
 def test_it_refuses_unknown_filter_values_with_a_clear_message(client, query):
     response = client.get(f"/partenariats/?{query}")
@@ -91,8 +99,9 @@ def test_it_refuses_unknown_filter_values_with_a_clear_message(client, query):
     assert "Partenariats" in text and "Bologne" in text
 
 
-def test_it_lists_with_a_fixed_number_of_queries(client, partnership_factory, french_authority_factory,
-                                                 theme_factory, django_assert_max_num_queries):
+def test_it_lists_with_a_fixed_number_of_queries(
+    client, partnership_factory, french_authority_factory, theme_factory, django_assert_max_num_queries
+):
     few, many = french_authority_factory(), french_authority_factory()
     theme = theme_factory()
     for authority, size in [(few, 2), (many, 30)]:

@@ -47,7 +47,10 @@ def home_membership(slug):
 
 
 def member_slugs(slug):
-    return {m.member.slug for m in Membership.objects.filter(network__slug=slug).select_related("authority", "organisation")}
+    return {
+        m.member.slug
+        for m in Membership.objects.filter(network__slug=slug).select_related("authority", "organisation")
+    }
 
 
 # --------------------------------------------------------------------------- the list
@@ -97,7 +100,10 @@ def test_names_and_acronyms(slug, name, acronym):
         ("efus", "Réseau européen d'échanges sur la sécurité urbaine"),
         ("eurocities", "La voix des grandes villes en Europe"),
         ("luci", "Réseau international des villes sur l'éclairage urbain"),
-        ("occitanie-cooperation", "Réseau régional multi-acteurs de la coopération et de la solidarité internationale"),
+        (
+            "occitanie-cooperation",
+            "Réseau régional multi-acteurs de la coopération et de la solidarité internationale",
+        ),
         ("xarxa-fp", "Favoriser la mobilité des jeunes en formation professionnelle"),
     ],
 )
@@ -276,7 +282,10 @@ def test_headquarters():
 
 
 def test_governance():
-    assert network("aeropostale").governance == "Présidence Toulouse, vice-présidents Casablanca et Santiago du Chili"
+    assert (
+        network("aeropostale").governance
+        == "Présidence Toulouse, vice-présidents Casablanca et Santiago du Chili"
+    )
     assert "Paris" in network("aimf").governance and "Bordeaux" in network("aimf").governance
     assert "Rebsamen" in network("cuf").governance
     assert "Bologne" in network("eccar").governance
@@ -322,7 +331,9 @@ def test_aeropostale_cities_and_roles():
     assert {"nouadhibou", "saint-louis", "dakar", "montevideo", "buenos-aires", "mendoza"} <= slugs
     assert {"natal", "recife", "salvador-de-bahia", "florianopolis", "porto-alegre", "pelotas"} <= slugs
     roles = dict(
-        Membership.objects.filter(network__slug="aeropostale").exclude(role="").values_list("authority__slug", "role")
+        Membership.objects.filter(network__slug="aeropostale")
+        .exclude(role="")
+        .values_list("authority__slug", "role")
     )
     assert roles == {
         "toulouse": "Présidence (fondatrice)",
@@ -353,10 +364,21 @@ def test_cva_cities_and_organisations():
     memberships = Membership.objects.filter(network__slug="cva")
     cities = set(memberships.filter(authority__kind="commune").values_list("authority__slug", flat=True))
     assert len(cities) == 21
-    assert {"augsburg", "terrassa", "kourou", "liege", "ottobrunn", "taufkirchen", "seville", "toulouse"} <= cities
+    assert {
+        "augsburg",
+        "terrassa",
+        "kourou",
+        "liege",
+        "ottobrunn",
+        "taufkirchen",
+        "seville",
+        "toulouse",
+    } <= cities
     assert LocalAuthority.objects.get(slug="kourou").country.code == "FR"
     assert memberships.filter(authority__slug="bordeaux-metropole", role__contains="2020").exists()
-    organisations = set(memberships.filter(organisation__isnull=False).values_list("organisation__slug", flat=True))
+    organisations = set(
+        memberships.filter(organisation__isnull=False).values_list("organisation__slug", flat=True)
+    )
     assert organisations == {"cnes", "esa", "arianespace", "telespazio-france"}
 
 
@@ -401,7 +423,9 @@ def test_named_members_of_the_smaller_networks():
     assert member_slugs("eccar") == {"toulouse", "bologne"}
     assert Membership.objects.get(network__slug="eccar", authority__slug="bologne").role == "Présidence"
     assert member_slugs("xarxa-fp") == {"toulouse", "barcelone"}
-    assert Membership.objects.get(network__slug="xarxa-fp", authority__slug="barcelone").role == "Coordination"
+    assert (
+        Membership.objects.get(network__slug="xarxa-fp", authority__slug="barcelone").role == "Coordination"
+    )
     assert member_slugs("observatoire-vivre-ensemble") == {
         "toulouse-metropole",
         "casablanca",
@@ -428,7 +452,14 @@ def test_euroregion_members_over_time():
         m.authority.slug: m
         for m in Membership.objects.filter(network__slug=EUROREGION).select_related("authority")
     }
-    assert set(rows) == {"catalogne", "iles-baleares", "aragon", "languedoc-roussillon", "midi-pyrenees", "occitanie"}
+    assert set(rows) == {
+        "catalogne",
+        "iles-baleares",
+        "aragon",
+        "languedoc-roussillon",
+        "midi-pyrenees",
+        "occitanie",
+    }
     assert (rows["aragon"].until, rows["aragon"].until_precision) == (datetime.date(2006, 5, 1), "month")
     for slug in ("languedoc-roussillon", "midi-pyrenees"):
         assert rows[slug].role == "Membre fondateur"
@@ -504,8 +535,22 @@ def test_joined_notes():
 @pytest.mark.parametrize(
     "slug, facts",
     [
-        ("xarxa-fp", ["66 mobilités", "23 jeunes accueillis", "43 jeunes envoyés", "13 stagiaires", "35 stagiaires"]),
-        ("efus", ["LIAISE 2", "2016-2018", "PRACTICIES", "2017-2020", "ECUS", "relancé en 2016", "Sciences Po Toulouse"]),
+        (
+            "xarxa-fp",
+            ["66 mobilités", "23 jeunes accueillis", "43 jeunes envoyés", "13 stagiaires", "35 stagiaires"],
+        ),
+        (
+            "efus",
+            [
+                "LIAISE 2",
+                "2016-2018",
+                "PRACTICIES",
+                "2017-2020",
+                "ECUS",
+                "relancé en 2016",
+                "Sciences Po Toulouse",
+            ],
+        ),
         ("eurocities", ["Forum Mobilité", "2021 et 2022", "Barrier-free City for all", "Roms"]),
         ("luci", ["City under Microscope", "2018", "Éclairage public"]),
         ("eccar", ["AMITIE CODE", "2019", "DILCRAH", "2019-2021", "Bologne"]),

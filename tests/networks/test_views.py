@@ -55,8 +55,9 @@ def test_it_says_so_when_nothing_matches(client):
     assert "0 réseau" in text and "Aucun réseau ne correspond" in text
 
 
-def test_it_lists_with_a_fixed_number_of_queries(client, network_factory, theme_factory,
-                                                 django_assert_max_num_queries):
+def test_it_lists_with_a_fixed_number_of_queries(
+    client, network_factory, theme_factory, django_assert_max_num_queries
+):
     theme = theme_factory()
     for network in network_factory.create_batch(30, scope="national"):
         network.themes.add(theme)
@@ -92,9 +93,14 @@ def test_it_shows_the_city_role_in_the_network(client):
     assert "2017" in section and "Ville associée" in section
 
 
-def test_it_shows_a_network_with_a_fixed_number_of_queries(client, network_factory, membership_factory,
-                                                           key_date_factory, objective_factory,
-                                                           django_assert_max_num_queries):
+def test_it_shows_a_network_with_a_fixed_number_of_queries(
+    client,
+    network_factory,
+    membership_factory,
+    key_date_factory,
+    objective_factory,
+    django_assert_max_num_queries,
+):
     few, many = network_factory(), network_factory()
     for network, size in [(few, 2), (many, 30)]:
         membership_factory.create_batch(size, network=network)

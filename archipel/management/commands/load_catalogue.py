@@ -17,4 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # One loaddata call: one transaction, natural keys resolved across files.
-        call_command("loaddata", *[str(path) for path in catalogue_fixtures()], verbosity=options["verbosity"])
+        call_command(
+            "loaddata", *[str(path) for path in catalogue_fixtures()], verbosity=options["verbosity"]
+        )

@@ -50,7 +50,9 @@ class Command(BaseCommand):
             # Fresh planner statistics after a bulk load: without them the list pages pick
             # plans made for an empty catalogue until autovacuum passes.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE cooperation_country, cooperation_localauthority, cooperation_partnership")
+                cursor.execute(
+                    "ANALYZE cooperation_country, cooperation_localauthority, cooperation_partnership"
+                )
         if verbosity:
             self.stdout.write(self.summary(report))
 
