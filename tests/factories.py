@@ -155,7 +155,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "auth.User"  # settings.AUTH_USER_MODEL is the default
+        model = "archipel.User"
         django_get_or_create = ["username"]
         skip_postgeneration_save = True
 
