@@ -32,3 +32,8 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.username
+
+
+def user_display(user) -> str:
+    """How allauth names a user in its pages and e-mails."""
+    return user.public_name

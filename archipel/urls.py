@@ -15,6 +15,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("cooperation.urls")),
     path("reseaux/", include("networks.urls")),
+    path("preconisations/", include("proposals.urls")),
+    path("comptes/", include("allauth.urls")),
+    path("profil/", include("archipel.account_urls")),
     path("admin/", admin.site.urls),
 ]
 

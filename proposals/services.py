@@ -1,0 +1,288 @@
+"""Every write of the participation app: one function each, one transaction each.
+
+Views validate input, call one of these and redirect. Each function checks its own
+permission (the `can_*` predicates) inside the transaction, on rows it has locked, so
+a check and the write it allows cannot be separated by another request.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from proposals import permissions
+from proposals.models import (
+    REPORTS_TO_HIDE,
+    Comment,
+    Proposal,
+    ProposalStatus,
+    Report,
+    Topic,
+    Vote,
+    VoteValue,
+)
+
+COUNTER_FOR_VALUE = {VoteValue.FOR: "votes_for", VoteValue.AGAINST: "votes_against"}
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+# Votes -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vote_cast(*, proposal: Proposal, user, value: str) -> Proposal:
+    """Record `user`'s vote (pour / contre), or change it; return the proposal, counts fresh.
+
+    The proposal row is locked first: two requests of the same user (a double click,
+    two tabs) are serialised, the second sees the first's vote, and the counters move
+    with the rows they count. The unique constraint on (proposal, user) stays the
+    guarantee underneath.
+    """
+    if value not in VoteValue.values:
+        raise ValidationError(_("Un vote est « pour » ou « contre »."), code="invalid_vote")
+    proposal = _locked(proposal)
+    if not permissions.can_vote(user, proposal):
+        raise PermissionDenied(_("Vous ne pouvez pas voter sur cette préconisation."))
+    vote = Vote.objects.filter(proposal=proposal, user=user).first()
+    if vote is None:
+        Vote.objects.create(proposal=proposal, user=user, value=value)
+        Proposal.objects.filter(pk=proposal.pk).update(**{COUNTER_FOR_VALUE[value]: F(COUNTER_FOR_VALUE[value]) + 1})
+    elif vote.value != value:
+        old = COUNTER_FOR_VALUE[vote.value]
+        new = COUNTER_FOR_VALUE[value]
+        Vote.objects.filter(pk=vote.pk).update(value=value, updated_at=timezone.now())
+        Proposal.objects.filter(pk=proposal.pk).update(**{old: F(old) - 1, new: F(new) + 1})
+    proposal.refresh_from_db(fields=["votes_for", "votes_against"])
+    return proposal
+
+
+@transaction.atomic
+def vote_withdraw(*, proposal: Proposal, user) -> Proposal:
+    """Remove `user`'s vote if there is one; return the proposal, counts fresh."""
+    proposal = _locked(proposal)
+    if not permissions.can_vote(user, proposal):
+        raise PermissionDenied(_("Vous ne pouvez pas voter sur cette préconisation."))
+    vote = Vote.objects.filter(proposal=proposal, user=user).first()
+    if vote is not None:
+        vote.delete()
+        counter = COUNTER_FOR_VALUE[vote.value]
+        Proposal.objects.filter(pk=proposal.pk).update(**{counter: F(counter) - 1})
+    proposal.refresh_from_db(fields=["votes_for", "votes_against"])
+    return proposal
+
+
+def proposals_recount(proposal_ids) -> None:
+    """Recompute the counters of these proposals from their rows. Call inside a transaction."""
+    for counter, condition in [
+        ("votes_for", Q(votes__value=VoteValue.FOR)),
+        ("votes_against", Q(votes__value=VoteValue.AGAINST)),
+    ]:
+        for row in (
+            Proposal.objects.filter(pk__in=proposal_ids)
+            .annotate(n=Count("votes", filter=condition))
+            .values("pk", "n")
+        ):
+            Proposal.objects.filter(pk=row["pk"]).update(**{counter: row["n"]})
+    visible_comments = Q(comments__deleted_at__isnull=True, comments__is_hidden=False)
+    for row in (
+        Proposal.objects.filter(pk__in=proposal_ids)
+        .annotate(n=Count("comments", filter=visible_comments))
+        .values("pk", "n")
+    ):
+        Proposal.objects.filter(pk=row["pk"]).update(comment_count=row["n"])
+
+
+# Proposals -------------------------------------------------------------------------------
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:180] or "preconisation"
+    slug, number = base, 2
+    while Proposal.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def proposal_create(*, user, topic: Topic, title: str, body: str, tags=(), themes=()) -> Proposal:
+    """Publish a citizen's préconisation at once (it can be reported like any other)."""
+    if not permissions.can_propose(user):
+        raise PermissionDenied(_("Vérifiez votre adresse e-mail pour proposer une préconisation."))
+    proposal = Proposal.objects.create(
+        topic=topic, title=title, slug=_unique_slug(title), body=body, author=user
+    )
+    proposal.tags.set(list(tags))
+    proposal.themes.set(list(themes))
+    return proposal
+
+
+@transaction.atomic
+def proposal_edit(*, proposal: Proposal, user, title: str, body: str, tags=(), themes=()) -> Proposal:
+    """Change the text of one's own proposal, allowed until its first vote."""
+    proposal = _locked(proposal)
+    if not permissions.can_edit_proposal(user, proposal):
+        raise PermissionDenied(_("Une préconisation ne se modifie plus après le premier vote."))
+    proposal.title, proposal.body = title, body
+    proposal.save(update_fields=["title", "body", "updated_at"])
+    proposal.tags.set(list(tags))
+    proposal.themes.set(list(themes))
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal: Proposal, user) -> Proposal:
+    """The author withdraws the proposal: votes close; what was said stays readable."""
+    proposal = _locked(proposal)
+    if not permissions.can_withdraw_proposal(user, proposal):
+        raise PermissionDenied(_("Vous ne pouvez pas retirer cette préconisation."))
+    proposal.status = ProposalStatus.WITHDRAWN
+    proposal.save(update_fields=["status", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_answer(*, proposal: Proposal, status: str, answer: str) -> Proposal:
+    """Staff set the status and publish the official answer; author and voters are told.
+
+    The e-mails leave after the commit: a rolled-back answer sends nothing.
+    """
+    proposal = _locked(proposal)
+    proposal.status = status
+    proposal.official_answer = answer
+    proposal.answered_at = timezone.now()
+    proposal.save(update_fields=["status", "official_answer", "answered_at", "updated_at"])
+    recipients = set(
+        Vote.objects.filter(proposal=proposal).exclude(user__email="").values_list("user__email", flat=True)
+    )
+    if proposal.author and proposal.author.email:
+        recipients.add(proposal.author.email)
+    transaction.on_commit(lambda: _send_each(sorted(recipients), "proposals/email/answer", {"proposal": proposal}))
+    return proposal
+
+
+# Comments --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_post(*, proposal: Proposal, user, body: str, alignment: str = "", parent: Comment | None = None) -> Comment:
+    """Post a comment, or a reply to a top-level comment of the same proposal."""
+    proposal = _locked(proposal)
+    if not permissions.can_comment(user, proposal):
+        raise PermissionDenied(_("Vous ne pouvez pas commenter cette préconisation."))
+    if parent is not None and (parent.proposal_id != proposal.pk or not permissions.can_reply(user, parent)):
+        raise ValidationError(_("On ne répond qu’à un commentaire de premier niveau de cette préconisation."),
+                              code="invalid_parent")
+    comment = Comment.objects.create(proposal=proposal, author=user, body=body, alignment=alignment, parent=parent)
+    Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, user, body: str, alignment: str = "") -> Comment:
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not permissions.can_edit_comment(user, comment):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ce commentaire."))
+    comment.body, comment.alignment, comment.edited_at = body, alignment, timezone.now()
+    comment.save(update_fields=["body", "alignment", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user) -> Comment:
+    """Soft delete: the text goes, "message supprimé" stays so the replies keep their sense."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not permissions.can_delete_comment(user, comment):
+        raise PermissionDenied(_("Vous ne pouvez pas supprimer ce commentaire."))
+    comment.body, comment.deleted_at = "", timezone.now()
+    comment.save(update_fields=["body", "deleted_at"])
+    proposals_recount([comment.proposal_id])
+    return comment
+
+
+# Reports and moderation ------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(*, user, reason: str, details: str = "", proposal: Proposal | None = None,
+                  comment: Comment | None = None) -> Report:
+    """Report a proposal or a comment; the third reporter hides it until staff decide."""
+    if not permissions.can_report(user, proposal=proposal, comment=comment):
+        raise PermissionDenied(_("Vous ne pouvez pas signaler ce contenu."))
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                reporter=user, proposal=proposal, comment=comment, reason=reason, details=details
+            )
+    except IntegrityError:
+        raise ValidationError(_("Vous avez déjà signalé ce contenu."), code="already_reported") from None
+    target = proposal or comment
+    open_reports = Report.objects.filter(resolved_at__isnull=True, proposal=proposal, comment=comment)
+    if open_reports.values("reporter").distinct().count() >= REPORTS_TO_HIDE:
+        moderation_hide(target=target, reason=_("Masqué après plusieurs signalements, en attente de modération."),
+                        resolve_reports=False)
+    return report
+
+
+@transaction.atomic
+def moderation_hide(*, target, reason: str, resolve_reports: bool = True):
+    """Hide a proposal or a comment with a reason shown in its place; tell its author."""
+    target.is_hidden, target.hidden_reason = True, reason
+    target.save(update_fields=["is_hidden", "hidden_reason"])
+    _after_moderation(target, resolve_reports, "proposals/email/hidden")
+    return target
+
+
+@transaction.atomic
+def moderation_restore(*, target, reason: str = ""):
+    """Show again a proposal or comment that was hidden; tell its author."""
+    target.is_hidden, target.hidden_reason = False, ""
+    target.save(update_fields=["is_hidden", "hidden_reason"])
+    _after_moderation(target, True, "proposals/email/restored", reason=reason)
+    return target
+
+
+def _after_moderation(target, resolve_reports: bool, template: str, **context) -> None:
+    if isinstance(target, Comment):
+        proposals_recount([target.proposal_id])
+        reports = Report.objects.filter(comment=target)
+    else:
+        reports = Report.objects.filter(proposal=target)
+    if resolve_reports:
+        reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    author = target.author
+    if author and author.email:
+        transaction.on_commit(lambda: _send_each([author.email], template, {"target": target, **context}))
+
+
+# Accounts --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_delete(*, user) -> None:
+    """Delete an account: votes go and the counts follow; comments stay as "compte
+    supprimé" and proposals stay without a name (their foreign keys are SET_NULL)."""
+    voted = list(Vote.objects.filter(user=user).values_list("proposal_id", flat=True))
+    # Lock in pk order, as a vote would, so a concurrent vote cannot deadlock with us.
+    list(Proposal.objects.select_for_update().filter(pk__in=voted).order_by("pk").values_list("pk", flat=True))
+    Vote.objects.filter(user=user).delete()
+    proposals_recount(voted)
+    user.delete()
+
+
+# E-mail ----------------------------------------------------------------------------------
+
+
+def _send_each(recipients, template: str, context: dict) -> None:
+    """One message per recipient: nobody sees who else voted."""
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    body = render_to_string(f"{template}.txt", context)
+    for address in recipients:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
