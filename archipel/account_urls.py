@@ -1,4 +1,4 @@
-"""/profil/: the citizen's own page (owned by the accounts work; placeholder until then)."""
+"""/profil/: the citizen's own page. Sign-up, log-in, e-mail and password live under /comptes/ (allauth)."""
 
 from django.urls import path
 
@@ -6,4 +6,6 @@ from archipel import accounts
 
 urlpatterns = [
     path("", accounts.profile, name="profile"),
+    path("nom/", accounts.display_name, name="profile_display_name"),
+    path("supprimer/", accounts.account_delete, name="profile_delete"),
 ]

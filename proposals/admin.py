@@ -1,6 +1,24 @@
-from django.contrib import admin
+"""The participation admin: préconisations (status and official answer), comments, and
+the moderation queue of reports.
 
-from proposals.models import Topic
+Moderation goes through `proposals.services` (hide, restore, answer) so the counters
+follow the rows and the e-mails leave after the commit. Votes have no admin page on
+purpose: staff see the counts, nobody sees who voted what.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import F
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from proposals import services
+from proposals.models import Comment, Proposal, Report, Topic
 
 
 @admin.register(Topic)
@@ -16,3 +34,254 @@ class TopicAdmin(admin.ModelAdmin):
         (None, {"fields": ["objectives", "themes_intro", "diagnostic", "mayor_record"]}),
         (None, {"fields": ["themes", "sources"]}),
     ]
+
+
+# Moderation actions ----------------------------------------------------------------------
+
+
+class ModerationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=Proposal._meta.get_field("hidden_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+    def __init__(self, *args, reason_required=True, help_text="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        self.fields["reason"].help_text = help_text
+
+
+def _moderate(modeladmin, request, queryset, *, targets_of, hide: bool):
+    """The intermediate page of "Masquer" / "Rétablir": ask for the reason, then act.
+
+    The first POST comes from the changelist (no "apply" key) and shows the form; the
+    second carries the reason and the same selection, and calls the service per target.
+    """
+    targets = targets_of(queryset)
+    if not hide:
+        targets = [target for target in targets if target.is_hidden]
+    if hide:
+        form_kwargs = {
+            "reason_required": True,
+            "help_text": _("Affiché publiquement à la place du texte, et envoyé à l’auteur."),
+        }
+    else:
+        form_kwargs = {
+            "reason_required": False,
+            "help_text": _("Facultatif : envoyé à l’auteur avec l’avis de rétablissement."),
+        }
+    form = ModerationForm(request.POST if "apply" in request.POST else None, **form_kwargs)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"].strip()
+        for target in targets:
+            if hide:
+                services.moderation_hide(target=target, reason=reason)
+            else:
+                services.moderation_restore(target=target, reason=reason)
+        if hide:
+            message = ngettext("%(count)d contenu masqué.", "%(count)d contenus masqués.", len(targets))
+        else:
+            message = ngettext("%(count)d contenu rétabli.", "%(count)d contenus rétablis.", len(targets))
+        modeladmin.message_user(request, message % {"count": len(targets)}, messages.SUCCESS)
+        return None
+    if not targets:
+        modeladmin.message_user(request, _("Aucun contenu masqué dans la sélection."), messages.WARNING)
+        return None
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Masquer avec un motif") if hide else _("Rétablir"),
+        "opts": opts,
+        "form": form,
+        "targets": targets,
+        # The whole selection, also when "select all" reached past the page.
+        "selected": list(queryset.values_list("pk", flat=True)),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action": request.POST.get("action", ""),
+        "hide": hide,
+        "submit_label": _("Masquer") if hide else _("Rétablir"),
+    }
+    return TemplateResponse(request, "admin/proposals/moderation_form.html", context)
+
+
+def _same_objects(queryset):
+    return list(queryset.select_related("author"))
+
+
+def _reported_targets(queryset):
+    """The distinct proposals and comments the selected reports point at."""
+    targets = {}
+    for report in queryset.select_related("proposal__author", "comment__author"):
+        target = report.target
+        targets[(type(target), target.pk)] = target
+    return list(targets.values())
+
+
+def moderation_actions(targets_of):
+    @admin.action(description=_("Masquer (avec motif)"), permissions=["change"])
+    def hide(modeladmin, request, queryset):
+        return _moderate(modeladmin, request, queryset, targets_of=targets_of, hide=True)
+
+    @admin.action(description=_("Rétablir"), permissions=["change"])
+    def restore(modeladmin, request, queryset):
+        return _moderate(modeladmin, request, queryset, targets_of=targets_of, hide=False)
+
+    return [hide, restore]
+
+
+# Proposals -------------------------------------------------------------------------------
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "author",
+        "status",
+        "votes_for",
+        "votes_against",
+        "comment_count",
+        "is_hidden",
+        "created_at",
+    ]
+    list_filter = ["status", "is_hidden", "is_official", "themes", "topic"]
+    list_select_related = ["author"]
+    search_fields = ["title", "body"]
+    date_hierarchy = "created_at"
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["themes"]
+    readonly_fields = [
+        "author",
+        "answered_at",
+        "votes_for",
+        "votes_against",
+        "comment_count",
+        "is_hidden",
+        "hidden_reason",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["topic", "title", "slug", "body", "tags", "themes", "is_official", "author"]}),
+        (
+            _("Réponse officielle"),
+            {
+                "fields": ["status", "official_answer", "answered_at"],
+                "description": _(
+                    "Enregistrer un nouveau statut ou une nouvelle réponse prévient par e-mail "
+                    "l’auteur et chaque votant."
+                ),
+            },
+        ),
+        (_("Compteurs"), {"fields": [("votes_for", "votes_against", "comment_count")]}),
+        (
+            _("Modération"),
+            {
+                "fields": ["is_hidden", "hidden_reason"],
+                "description": _("Masquer ou rétablir : actions « Masquer (avec motif) » et « Rétablir » de la liste."),
+            },
+        ),
+        (None, {"fields": [("created_at", "updated_at")]}),
+    ]
+    actions = moderation_actions(_same_objects)
+
+    ANSWER_FIELDS = ("status", "official_answer")
+
+    def save_model(self, request, obj, form, change):
+        """Save only the fields the form changed, and the answer through its service.
+
+        A full save would write back the counters read when the form was loaded and
+        lose the votes cast meanwhile; the status and the answer go through
+        `services.proposal_answer`, whose e-mails leave after the admin's transaction
+        commits.
+        """
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        concrete = {field.name for field in Proposal._meta.concrete_fields}
+        plain = [name for name in form.changed_data if name in concrete and name not in self.ANSWER_FIELDS]
+        if plain:
+            obj.save(update_fields=[*plain, "updated_at"])
+        if any(name in form.changed_data for name in self.ANSWER_FIELDS):
+            services.proposal_answer(proposal=obj, status=obj.status, answer=obj.official_answer)
+
+
+# Comments --------------------------------------------------------------------------------
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "proposal", "author", "parent_id", "is_hidden", "is_deleted", "created_at"]
+    list_filter = ["is_hidden", ("deleted_at", admin.EmptyFieldListFilter), "alignment"]
+    list_select_related = ["proposal", "author"]
+    search_fields = ["body", "proposal__title", "author__username", "author__email"]
+    date_hierarchy = "created_at"
+    # Staff moderate comments (actions), they do not rewrite them.
+    readonly_fields = [
+        "proposal",
+        "parent",
+        "author",
+        "body",
+        "alignment",
+        "created_at",
+        "edited_at",
+        "deleted_at",
+        "is_hidden",
+        "hidden_reason",
+    ]
+    fields = readonly_fields
+    actions = moderation_actions(_same_objects)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("extrait"))
+    def excerpt(self, obj):
+        if obj.is_deleted:
+            return _("(message supprimé)")
+        return Truncator(obj.body).chars(80)
+
+    @admin.display(description=_("supprimé"), boolean=True, ordering="deleted_at")
+    def is_deleted(self, obj):
+        return obj.is_deleted
+
+
+# Reports: the moderation queue -----------------------------------------------------------
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["target_link", "reason", "details_excerpt", "reporter", "created_at", "resolved_at"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "reason"]
+    list_select_related = ["reporter", "proposal", "comment"]
+    search_fields = ["details", "proposal__title", "comment__body", "reporter__username", "reporter__email"]
+    # The queue: open reports first, the newest on top.
+    ordering = [F("resolved_at").asc(nulls_first=True), "-created_at"]
+    readonly_fields = ["reporter", "proposal", "comment", "reason", "details", "created_at", "resolved_at"]
+    fields = readonly_fields
+    actions = [*moderation_actions(_reported_targets), "mark_resolved"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("contenu signalé"))
+    def target_link(self, obj):
+        target = obj.target
+        url = reverse(f"admin:proposals_{target._meta.model_name}_change", args=[target.pk])
+        hidden = _(" (masqué)") if target.is_hidden else ""
+        return format_html("{} : <a href=\"{}\">{}</a>{}", target._meta.verbose_name, url, target, hidden)
+
+    @admin.display(description=_("précisions"))
+    def details_excerpt(self, obj):
+        return Truncator(obj.details).chars(80)
+
+    @admin.action(description=_("Classer sans suite (le contenu reste visible)"), permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        # A plain update: closing a report changes no counter and tells nobody.
+        count = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)d signalement classé.", "%(count)d signalements classés.", count) % {"count": count},
+            messages.SUCCESS,
+        )

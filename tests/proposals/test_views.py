@@ -1,0 +1,323 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client
+
+from proposals import services
+from proposals.models import Comment, Proposal, ProposalStatus, Report, Topic, Vote
+from tests.pages import query_count, visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _verified(user):
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def citizen_user(user_factory):
+    return _verified(user_factory(display_name="Camille"))
+
+
+@pytest.fixture
+def other_user(user_factory):
+    return _verified(user_factory(display_name="Dominique"))
+
+
+@pytest.fixture
+def unverified_user(user_factory):
+    return user_factory()
+
+
+def _logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def proposal():
+    return Proposal.objects.create(
+        topic=Topic.objects.get(is_home=True), title="Des jumelages pour la transition", slug="jumelages-transition",
+        body="Choisir des villes partenaires engagées.\n\nVoir https://example.org/projet <b>gras</b>",
+        is_official=True,
+    )
+
+
+# Reading ---------------------------------------------------------------------------------
+
+
+def test_it_lists_proposals_with_filters_and_sorts(client, proposal, citizen_user):
+    proposal.tags.add("jumelage")
+    other = services.proposal_create(user=citizen_user, topic=proposal.topic, title="Un guichet européen",
+                                     body="Aider les porteurs de projets.", tags=["fonds européens"])
+    services.vote_cast(proposal=other, user=citizen_user, value="pour")
+    text = visible_text(client.get("/preconisations/?etiquette=jumelage"))
+    assert "Des jumelages pour la transition" in text and "Un guichet européen" not in text
+    text = visible_text(client.get("/preconisations/?tri=soutien&q=guichet+europeen"))
+    assert "Un guichet européen" in text and "1 préconisation" in text
+
+
+@pytest.mark.parametrize("query", ["etiquette=inconnue", "statut=perdue", "tri=hasard", "axe=nulle"])
+def test_it_refuses_unknown_filter_values(client, query):
+    response = client.get(f"/preconisations/?{query}")
+    assert response.status_code == 400
+    assert "Certains filtres n’ont pas été appliqués" in visible_text(response)
+
+
+def test_the_list_keeps_a_fixed_number_of_queries(client, citizen_user, django_assert_max_num_queries):
+    topic = Topic.objects.get(is_home=True)
+    for number in range(30):
+        status = ProposalStatus.UNDER_STUDY if number < 2 else ProposalStatus.PUBLISHED
+        p = Proposal.objects.create(topic=topic, title=f"P {number}", slug=f"p-{number}", body="…", status=status)
+        p.tags.add(f"tag{number}")
+        services.vote_cast(proposal=p, user=citizen_user, value="pour")
+    signed_in = _logged_in(citizen_user)
+    # filter choices (tags, axes), count, ids, rows, tags, themes, my votes, verification,
+    # session and user
+    with django_assert_max_num_queries(12):
+        few = query_count(signed_in, "/preconisations/?statut=en-etude")
+    assert query_count(signed_in, "/preconisations/") == few
+
+
+def test_it_escapes_text_and_links_urls_safely(client, proposal):
+    html = client.get(proposal.get_absolute_url()).content.decode()
+    assert "&lt;b&gt;gras&lt;/b&gt;" in html
+    assert '<a href="https://example.org/projet" rel="nofollow">' in html
+
+
+def test_a_detail_page_with_many_comments_keeps_a_fixed_number_of_queries(
+    client, proposal, citizen_user, django_assert_max_num_queries
+):
+    def add(count):
+        for _ in range(count):
+            parent = Comment.objects.create(proposal=proposal, author=citizen_user, body="Oui.")
+            Comment.objects.create(proposal=proposal, author=citizen_user, body="Non.", parent=parent)
+
+    add(2)
+    with django_assert_max_num_queries(9):
+        few = query_count(client, proposal.get_absolute_url())
+    add(40)
+    assert query_count(client, proposal.get_absolute_url()) == few
+
+
+def test_anonymous_visitors_are_invited_to_sign_in_to_vote(client, proposal):
+    html = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Connectez-vous pour voter" in html
+    assert f"/comptes/login/?next=/preconisations/{proposal.slug}/" in html
+
+
+# Voting ----------------------------------------------------------------------------------
+
+
+def test_it_votes_changes_and_withdraws_without_javascript(proposal, citizen_user):
+    client = _logged_in(citizen_user)
+    url = f"/preconisations/{proposal.slug}/vote/"
+    response = client.post(url, {"value": "pour"})
+    assert response.status_code == 302 and response["Location"].endswith("#vote")
+    proposal.refresh_from_db()
+    assert (proposal.votes_for, proposal.votes_against) == (1, 0)
+    client.post(url, {"value": "contre"})
+    proposal.refresh_from_db()
+    assert (proposal.votes_for, proposal.votes_against) == (0, 1)
+    assert Vote.objects.get().value == "contre"
+    client.post(url, {"value": "retirer"})
+    proposal.refresh_from_db()
+    assert (proposal.votes_for, proposal.votes_against) == (0, 0)
+    assert not Vote.objects.exists()
+
+
+def test_it_answers_htmx_with_the_vote_box(proposal, citizen_user):
+    client = _logged_in(citizen_user)
+    response = client.post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="vote-box-' in html and "<strong>1</strong> pour" in html
+    assert "Votre vote a été enregistré." in html  # announced to screen readers
+    assert "<html" not in html
+
+
+def test_a_bad_vote_value_is_refused_and_writes_nothing(proposal, citizen_user):
+    response = _logged_in(citizen_user).post(f"/preconisations/{proposal.slug}/vote/", {"value": "peut-etre"})
+    assert response.status_code == 400
+    assert "Un vote est « pour » ou « contre »." in visible_text(response)
+    assert not Vote.objects.exists()
+
+
+def test_anonymous_votes_go_to_log_in_and_write_nothing(client, proposal):
+    response = client.post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"})
+    assert response.status_code == 302 and "/comptes/login/" in response["Location"]
+    assert not Vote.objects.exists()
+
+
+def test_unverified_users_are_told_to_verify_and_write_nothing(proposal, unverified_user):
+    response = _logged_in(unverified_user).post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"})
+    assert response.status_code == 403
+    assert "Vérifiez votre adresse e-mail" in visible_text(response)
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize("status", [ProposalStatus.WITHDRAWN, ProposalStatus.REJECTED])
+def test_votes_are_closed_on_withdrawn_and_rejected_proposals(proposal, citizen_user, status):
+    Proposal.objects.filter(pk=proposal.pk).update(status=status)
+    response = _logged_in(citizen_user).post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"})
+    assert response.status_code == 403
+    assert not Vote.objects.exists()
+
+
+def test_votes_need_csrf(proposal, citizen_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen_user)
+    assert client.post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"}).status_code == 403
+    assert not Vote.objects.exists()
+
+
+def test_get_on_a_write_url_writes_nothing(proposal, citizen_user):
+    assert _logged_in(citizen_user).get(f"/preconisations/{proposal.slug}/vote/").status_code == 405
+
+
+def test_voting_is_rate_limited_with_a_french_page(proposal, citizen_user, settings):
+    settings.ARCHIPEL_RATE_LIMITS = {"vote": (2, 60)}
+    from django.core.cache import cache
+
+    cache.clear()
+    client = _logged_in(citizen_user)
+    url = f"/preconisations/{proposal.slug}/vote/"
+    client.post(url, {"value": "pour"})
+    client.post(url, {"value": "contre"})
+    response = client.post(url, {"value": "pour"})
+    assert response.status_code == 429
+    assert "Trop de demandes" in visible_text(response)
+    assert Vote.objects.get().value == "contre"
+
+
+# Proposing -------------------------------------------------------------------------------
+
+
+def test_a_verified_citizen_proposes_and_it_is_published_at_once(citizen_user, client):
+    signed_in = _logged_in(citizen_user)
+    response = signed_in.post("/preconisations/proposer/", {
+        "title": "Un fonds pour les petites associations", "body": "Un appel à projets annuel.",
+        "tags": "solidarité, associations", "themes": ["justice-sociale-et-solidarite"],
+    })
+    proposal = Proposal.objects.get(title="Un fonds pour les petites associations")
+    assert response.status_code == 302 and response["Location"] == proposal.get_absolute_url()
+    assert proposal.author == citizen_user and proposal.status == ProposalStatus.PUBLISHED
+    assert sorted(proposal.tags.names()) == ["associations", "solidarité"]
+    assert "Un fonds pour les petites associations" in visible_text(client.get("/preconisations/"))
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"title": "", "body": "x"}, "Donnez un titre à votre préconisation."),
+    ({"title": "x" * 200, "body": "x"}, "160"),
+    ({"title": "Titre", "body": ""}, "Décrivez votre préconisation."),
+    ({"title": "Titre", "body": "x", "themes": ["inconnu"]}, "Cet axe n’existe pas."),
+    ({"title": "Titre", "body": "x", "tags": "a, " + "b" * 50}, "Une étiquette fait au plus 40 caractères."),
+])
+def test_bad_proposals_are_refused_with_a_french_message(citizen_user, data, message):
+    response = _logged_in(citizen_user).post("/preconisations/proposer/", data)
+    assert response.status_code == 400
+    assert message in visible_text(response)
+    assert not Proposal.objects.filter(author=citizen_user).exists()
+
+
+def test_authors_edit_until_the_first_vote(citizen_user, other_user):
+    proposal = services.proposal_create(user=citizen_user, topic=Topic.objects.get(is_home=True),
+                                        title="Avant", body="Texte")
+    client = _logged_in(citizen_user)
+    edit = f"/preconisations/{proposal.slug}/modifier/"
+    assert client.post(edit, {"title": "Après", "body": "Texte"}).status_code == 302
+    services.vote_cast(proposal=proposal, user=other_user, value="pour")
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {"title": "Encore", "body": "Texte"}).status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.title == "Après"
+
+
+def test_only_the_author_edits_or_withdraws(citizen_user, other_user):
+    proposal = services.proposal_create(user=citizen_user, topic=Topic.objects.get(is_home=True),
+                                        title="À moi", body="Texte")
+    intruder = _logged_in(other_user)
+    assert intruder.post(f"/preconisations/{proposal.slug}/modifier/", {"title": "Pris", "body": "x"}).status_code == 403
+    assert intruder.post(f"/preconisations/{proposal.slug}/retirer/").status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.title == "À moi" and proposal.status == ProposalStatus.PUBLISHED
+    assert _logged_in(citizen_user).post(f"/preconisations/{proposal.slug}/retirer/").status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.WITHDRAWN
+
+
+# Comments --------------------------------------------------------------------------------
+
+
+def test_comments_replies_edit_and_soft_delete(proposal, citizen_user, other_user, client):
+    author = _logged_in(citizen_user)
+    author.post(f"/preconisations/{proposal.slug}/commentaires/", {"body": "Bonne idée", "alignment": "pour"})
+    comment = Comment.objects.get()
+    _logged_in(other_user).post(f"/preconisations/{proposal.slug}/commentaires/",
+                                {"body": "Je réponds", "parent": comment.pk})
+    reply = Comment.objects.get(parent=comment)
+    author.post(f"/preconisations/commentaires/{comment.pk}/modifier/", {"body": "Très bonne idée"})
+    text = visible_text(client.get(proposal.get_absolute_url()))
+    assert "Très bonne idée" in text and "(modifié)" in text and "Je réponds" in text
+    author.post(f"/preconisations/commentaires/{comment.pk}/supprimer/")
+    text = visible_text(client.get(proposal.get_absolute_url()))
+    assert "Message supprimé par son auteur." in text and "Très bonne idée" not in text
+    assert "Je réponds" in text
+    reply.refresh_from_db()
+    proposal.refresh_from_db()
+    assert proposal.comment_count == 1
+
+
+def test_replies_are_one_level_deep(proposal, citizen_user):
+    client = _logged_in(citizen_user)
+    top = Comment.objects.create(proposal=proposal, author=citizen_user, body="1")
+    reply = Comment.objects.create(proposal=proposal, author=citizen_user, body="2", parent=top)
+    response = client.post(f"/preconisations/{proposal.slug}/commentaires/", {"body": "3", "parent": reply.pk})
+    assert response.status_code == 400
+    assert Comment.objects.count() == 2
+
+
+@pytest.mark.parametrize("body, message", [("   ", "Le commentaire est vide."), ("x" * 2001, "au plus 2000")])
+def test_bad_comments_are_refused(proposal, citizen_user, body, message):
+    response = _logged_in(citizen_user).post(f"/preconisations/{proposal.slug}/commentaires/", {"body": body})
+    assert response.status_code == 400
+    assert message in visible_text(response)
+    assert not Comment.objects.exists()
+
+
+def test_no_comment_on_a_hidden_proposal(proposal, citizen_user):
+    Proposal.objects.filter(pk=proposal.pk).update(is_hidden=True, hidden_reason="Hors charte")
+    response = _logged_in(citizen_user).post(f"/preconisations/{proposal.slug}/commentaires/", {"body": "Bonjour"})
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_others_cannot_edit_or_delete_a_comment(proposal, citizen_user, other_user):
+    comment = Comment.objects.create(proposal=proposal, author=citizen_user, body="À moi")
+    intruder = _logged_in(other_user)
+    assert intruder.post(f"/preconisations/commentaires/{comment.pk}/modifier/", {"body": "Pris"}).status_code == 403
+    assert intruder.post(f"/preconisations/commentaires/{comment.pk}/supprimer/").status_code == 403
+    comment.refresh_from_db()
+    assert comment.body == "À moi" and comment.deleted_at is None
+
+
+def test_three_reports_hide_a_comment(proposal, citizen_user, user_factory, client):
+    comment = Comment.objects.create(proposal=proposal, author=citizen_user, body="Propos douteux")
+    for _ in range(3):
+        reporter = _logged_in(_verified(user_factory()))
+        response = reporter.post(f"/preconisations/commentaires/{comment.pk}/signaler/",
+                                 {"reason": "injure", "details": "insulte"})
+        assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.is_hidden and Report.objects.filter(comment=comment).count() == 3
+    text = visible_text(client.get(proposal.get_absolute_url()))
+    assert "Commentaire masqué par la modération" in text and "Propos douteux" not in text
+
+
+def test_a_report_with_an_unknown_reason_is_refused(proposal, citizen_user, other_user):
+    comment = Comment.objects.create(proposal=proposal, author=citizen_user, body="Texte")
+    response = _logged_in(other_user).post(f"/preconisations/commentaires/{comment.pk}/signaler/", {"reason": "x"})
+    assert response.status_code == 400
+    assert "Motif inconnu." in visible_text(response)
+    assert not Report.objects.exists()
