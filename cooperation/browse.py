@@ -22,7 +22,7 @@ def browse(request: HttpRequest, filterset_class, queryset, *, page_size: int | 
     the page then answers 400 so that a bad link is visible as such, never a 500.
     """
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    page = _page_of(filterset.qs, request.GET.get("page"), page_size or settings.PAGE_SIZE)
+    page = page_of(filterset.qs, request.GET.get("page"), page_size or settings.PAGE_SIZE)
     params = QueryDict(mutable=True)
     for key, values in request.GET.lists():
         if key != "page":
@@ -31,7 +31,7 @@ def browse(request: HttpRequest, filterset_class, queryset, *, page_size: int | 
     return BrowseResult(filterset=filterset, page=page, querystring=params.urlencode(), status=status)
 
 
-def _page_of(queryset, number, page_size: int) -> Page:
+def page_of(queryset, number, page_size: int) -> Page:
     """One page of `queryset`, in two steps that stay fast on large catalogues.
 
     Sorting and slicing only the ids lets PostgreSQL join just what the sort needs; the
