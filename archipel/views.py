@@ -9,6 +9,9 @@ from networks.models import Membership, Network
 from proposals.models import Topic
 
 
+HOME_PROPOSALS = 6
+
+
 @require_safe
 def home(request):
     """The topic page "Coopération européenne et internationale" with live catalogue counts."""
@@ -28,10 +31,11 @@ def home(request):
         .distinct()
         .count(),
     }
+    proposals = topic.proposals.visible().order_by("-votes_for", "-id")[:HOME_PROPOSALS]
     return render(
         request,
         "archipel/home.html",
-        {"topic": topic, "partnerships": partnerships, "counts": counts},
+        {"topic": topic, "partnerships": partnerships, "counts": counts, "proposals": proposals},
     )
 
 

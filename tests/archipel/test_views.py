@@ -41,8 +41,8 @@ def test_it_links_into_the_catalogue(client):
 
 
 def test_home_uses_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    # topic, themes, sources, partnerships, network count, member count
-    with django_assert_max_num_queries(6):
+    # topic, themes, sources, partnerships, network count, member count, préconisations
+    with django_assert_max_num_queries(7):
         client.get("/")
 
 
