@@ -40,7 +40,9 @@ def _render_profile(request, *, name_form=None, status=200):
     context = {
         "verified": is_verified(user),
         "name_form": name_form or DisplayNameForm(instance=user),
-        "proposals": _page(request, Proposal.objects.filter(author=user).order_by("-created_at", "-pk"), "proposals"),
+        "proposals": _page(
+            request, Proposal.objects.filter(author=user).order_by("-created_at", "-pk"), "proposals"
+        ),
         "votes": _page(
             request,
             Vote.objects.filter(user=user).select_related("proposal").order_by("-created_at", "-pk"),
@@ -69,7 +71,9 @@ def display_name(request):
     if not form.is_valid():
         return _render_profile(request, name_form=form, status=400)
     form.save()
-    messages.success(request, _("Votre nom affiché est maintenant « %(name)s ».") % {"name": form.instance.display_name})
+    messages.success(
+        request, _("Votre nom affiché est maintenant « %(name)s ».") % {"name": form.instance.display_name}
+    )
     return redirect("profile")
 
 

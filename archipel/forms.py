@@ -17,12 +17,16 @@ class DisplayNameForm(forms.ModelForm):
         fields = ["display_name"]
         labels = {"display_name": _("Nom affiché")}
         help_texts = {
-            "display_name": _("Le nom montré à côté de vos préconisations et commentaires (60 caractères au plus).")
+            "display_name": _(
+                "Le nom montré à côté de vos préconisations et commentaires (60 caractères au plus)."
+            )
         }
         error_messages = {
             "display_name": {
                 "required": _("Indiquez le nom à afficher."),
-                "max_length": _("Le nom affiché compte au plus %(limit_value)d caractères (vous en avez saisi %(show_value)d)."),
+                "max_length": _(
+                    "Le nom affiché compte au plus %(limit_value)d caractères (vous en avez saisi %(show_value)d)."
+                ),
             }
         }
 
@@ -30,7 +34,9 @@ class DisplayNameForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Blank on the model (the username stands in), but a name someone chooses is never empty.
         self.fields["display_name"].required = True
-        self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
+        self.fields["display_name"].widget.attrs.update(
+            {"autocomplete": "nickname", "placeholder": self.instance.get_username()}
+        )
 
     def clean_display_name(self):
         name = " ".join(self.cleaned_data["display_name"].split())
@@ -66,6 +72,7 @@ class DeleteAccountForm(forms.Form):
         typed = self.cleaned_data["confirmation"].strip()
         if typed.casefold() != self.expected.casefold():
             raise ValidationError(
-                _("Ce que vous avez saisi ne correspond pas à votre compte : rien n’a été supprimé."), code="mismatch"
+                _("Ce que vous avez saisi ne correspond pas à votre compte : rien n’a été supprimé."),
+                code="mismatch",
             )
         return typed

@@ -112,6 +112,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Archipel] "
 ACCOUNT_USER_DISPLAY = "archipel.models.user_display"
+ACCOUNT_ADAPTER = "archipel.adapters.AccountAdapter"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "proposals:proposal_list"
 LOGOUT_REDIRECT_URL = "home"

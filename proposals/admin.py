@@ -179,7 +179,9 @@ class ProposalAdmin(admin.ModelAdmin):
             _("Modération"),
             {
                 "fields": ["is_hidden", "hidden_reason"],
-                "description": _("Masquer ou rétablir : actions « Masquer (avec motif) » et « Rétablir » de la liste."),
+                "description": _(
+                    "Masquer ou rétablir : actions « Masquer (avec motif) » et « Rétablir » de la liste."
+                ),
             },
         ),
         (None, {"fields": [("created_at", "updated_at")]}),
@@ -270,7 +272,7 @@ class ReportAdmin(admin.ModelAdmin):
         target = obj.target
         url = reverse(f"admin:proposals_{target._meta.model_name}_change", args=[target.pk])
         hidden = _(" (masqué)") if target.is_hidden else ""
-        return format_html("{} : <a href=\"{}\">{}</a>{}", target._meta.verbose_name, url, target, hidden)
+        return format_html('{} : <a href="{}">{}</a>{}', target._meta.verbose_name, url, target, hidden)
 
     @admin.display(description=_("précisions"))
     def details_excerpt(self, obj):
@@ -282,6 +284,7 @@ class ReportAdmin(admin.ModelAdmin):
         count = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         self.message_user(
             request,
-            ngettext("%(count)d signalement classé.", "%(count)d signalements classés.", count) % {"count": count},
+            ngettext("%(count)d signalement classé.", "%(count)d signalements classés.", count)
+            % {"count": count},
             messages.SUCCESS,
         )

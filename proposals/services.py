@@ -5,6 +5,8 @@ permission (the `can_*` predicates) inside the transaction, on rows it has locke
 a check and the write it allows cannot be separated by another request.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -26,6 +28,8 @@ from proposals.models import (
     Vote,
     VoteValue,
 )
+
+logger = logging.getLogger(__name__)
 
 COUNTER_FOR_VALUE = {VoteValue.FOR: "votes_for", VoteValue.AGAINST: "votes_against"}
 
@@ -154,6 +158,8 @@ def proposal_answer(*, proposal: Proposal, status: str, answer: str) -> Proposal
 
     The e-mails leave after the commit: a rolled-back answer sends nothing.
     """
+    if status not in ProposalStatus.values:
+        raise ValidationError(_("Statut inconnu."), code="invalid_status")
     proposal = _locked(proposal)
     proposal.status = status
     proposal.official_answer = answer
@@ -198,6 +204,9 @@ def comment_edit(*, comment: Comment, user, body: str, alignment: str = "") -> C
 @transaction.atomic
 def comment_delete(*, comment: Comment, user) -> Comment:
     """Soft delete: the text goes, "message supprimé" stays so the replies keep their sense."""
+    # Proposal first, then comment: the order comment_post locks in, so a recount here
+    # cannot overwrite a comment posted meanwhile.
+    _locked(Proposal(pk=comment.proposal_id))
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if not permissions.can_delete_comment(user, comment):
         raise PermissionDenied(_("Vous ne pouvez pas supprimer ce commentaire."))
@@ -213,7 +222,15 @@ def comment_delete(*, comment: Comment, user) -> Comment:
 @transaction.atomic
 def report_create(*, user, reason: str, details: str = "", proposal: Proposal | None = None,
                   comment: Comment | None = None) -> Report:
-    """Report a proposal or a comment; the third reporter hides it until staff decide."""
+    """Report a proposal or a comment; the third reporter hides it until staff decide.
+
+    The reported row is locked first, so two simultaneous third reports cannot both
+    count two and leave the content visible.
+    """
+    if proposal is not None:
+        proposal = _lock_target(proposal)
+    else:
+        comment = _lock_target(comment)
     if not permissions.can_report(user, proposal=proposal, comment=comment):
         raise PermissionDenied(_("Vous ne pouvez pas signaler ce contenu."))
     try:
@@ -234,6 +251,7 @@ def report_create(*, user, reason: str, details: str = "", proposal: Proposal | 
 @transaction.atomic
 def moderation_hide(*, target, reason: str, resolve_reports: bool = True):
     """Hide a proposal or a comment with a reason shown in its place; tell its author."""
+    target = _lock_target(target)
     target.is_hidden, target.hidden_reason = True, reason
     target.save(update_fields=["is_hidden", "hidden_reason"])
     _after_moderation(target, resolve_reports, "proposals/email/hidden")
@@ -243,10 +261,19 @@ def moderation_hide(*, target, reason: str, resolve_reports: bool = True):
 @transaction.atomic
 def moderation_restore(*, target, reason: str = ""):
     """Show again a proposal or comment that was hidden; tell its author."""
+    target = _lock_target(target)
     target.is_hidden, target.hidden_reason = False, ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
     _after_moderation(target, True, "proposals/email/restored", reason=reason)
     return target
+
+
+def _lock_target(target):
+    """Lock a proposal, or a comment after its proposal (the order every write uses)."""
+    if isinstance(target, Comment):
+        _locked(Proposal(pk=target.proposal_id))
+        return Comment.objects.select_for_update(of=("self",)).select_related("author", "proposal").get(pk=target.pk)
+    return Proposal.objects.select_for_update(of=("self",)).select_related("author").get(pk=target.pk)
 
 
 def _after_moderation(target, resolve_reports: bool, template: str, **context) -> None:
@@ -285,4 +312,8 @@ def _send_each(recipients, template: str, context: dict) -> None:
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     body = render_to_string(f"{template}.txt", context)
     for address in recipients:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        except OSError:
+            # The change is committed; a mail server down must not turn it into an error page.
+            logger.exception("Échec de l’envoi d’un e-mail (%s)", template)
