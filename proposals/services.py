@@ -309,6 +309,7 @@ def account_delete(*, user) -> None:
 
 def _send_each(recipients, template: str, context: dict) -> None:
     """One message per recipient: nobody sees who else voted."""
+    context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     body = render_to_string(f"{template}.txt", context)
     for address in recipients:
