@@ -8,7 +8,6 @@ from cooperation.models import LocalAuthority, Partnership
 from networks.models import Membership, Network
 from proposals.models import Topic
 
-
 HOME_PROPOSALS = 6
 
 

@@ -36,6 +36,7 @@ from proposals.models import (
     Vote,
     VoteValue,
 )
+from proposals.services import proposals_recount
 
 DEMO_PREFIX = "demo-"
 DEMO_EMAIL_DOMAIN = "demo.archipel.invalid"
@@ -63,6 +64,7 @@ OFFICIAL_ANSWERS = {
     ProposalStatus.REJECTED: "Préconisation écartée : elle recoupe une action déjà engagée par la métropole.",
 }
 
+# fmt: off
 TAG_POOL = [
     # The étiquettes of the official préconisations (fixtures/06_proposals.json) come first:
     # demo proposals share them, as citizens' proposals would.
@@ -152,6 +154,8 @@ REPLY_OPENINGS = [
     "Je complète :", "Justement,", "Au contraire,",
 ]
 
+# fmt: on
+
 
 @dataclass
 class DemoReport:
@@ -197,51 +201,6 @@ def demo_data_exists() -> bool:
 
 
 # Counters ---------------------------------------------------------------------------------
-
-
-def counters_recompute(proposal_ids=None) -> int:
-    """Set the proposals' vote and comment counters from the rows; return how many changed.
-
-    Every proposal, or only those of `proposal_ids` (a list of ids). One set-based UPDATE
-    whatever the number of proposals; comment_count counts the comments visitors see, as
-    proposals.services.proposals_recount does; rows already right are not rewritten. Call
-    inside a transaction when other writers may run.
-    """
-    only, params = "", []
-    if proposal_ids is not None:
-        only, params = "AND proposal_id = ANY(%s)", [list(proposal_ids)]
-    sql = f"""
-        UPDATE {Proposal._meta.db_table} AS p
-        SET votes_for = s.votes_for, votes_against = s.votes_against, comment_count = s.comment_count
-        FROM (
-            SELECT p2.id,
-                   coalesce(v.votes_for, 0) AS votes_for,
-                   coalesce(v.votes_against, 0) AS votes_against,
-                   coalesce(c.n, 0) AS comment_count
-            FROM {Proposal._meta.db_table} AS p2
-            LEFT JOIN (
-                SELECT proposal_id,
-                       count(*) FILTER (WHERE value = %s) AS votes_for,
-                       count(*) FILTER (WHERE value = %s) AS votes_against
-                FROM {Vote._meta.db_table}
-                WHERE TRUE {only}
-                GROUP BY proposal_id
-            ) AS v ON v.proposal_id = p2.id
-            LEFT JOIN (
-                SELECT proposal_id, count(*) AS n
-                FROM {Comment._meta.db_table}
-                WHERE deleted_at IS NULL AND NOT is_hidden {only}
-                GROUP BY proposal_id
-            ) AS c ON c.proposal_id = p2.id
-            WHERE TRUE {only.replace("proposal_id", "p2.id")}
-        ) AS s
-        WHERE p.id = s.id
-          AND (p.votes_for, p.votes_against, p.comment_count)
-              IS DISTINCT FROM (s.votes_for, s.votes_against, s.comment_count)
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [VoteValue.FOR, VoteValue.AGAINST, *params, *params, *params])
-        return cursor.rowcount
 
 
 def _analyze() -> None:
@@ -342,7 +301,9 @@ def _reserve_ids(model, n: int) -> int:
             [model._meta.db_table],
         )
         last = cursor.fetchone()[0]
-        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [model._meta.db_table, last + max(n, 1)])
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [model._meta.db_table, last + max(n, 1)]
+        )
     return last + 1
 
 
@@ -398,7 +359,9 @@ class _Clock:
         self.now = now.replace(minute=0, second=0, microsecond=0).astimezone(datetime.UTC)
         self.span = days * 24 * 3600
         start = self.now - datetime.timedelta(days=days)
-        self.hours = [(start + datetime.timedelta(hours=h)).strftime("%Y-%m-%d %H") for h in range(days * 24 + 1)]
+        self.hours = [
+            (start + datetime.timedelta(hours=h)).strftime("%Y-%m-%d %H") for h in range(days * 24 + 1)
+        ]
 
     def text(self, second: int) -> str:
         hour, rest = divmod(second, 3600)
@@ -412,7 +375,10 @@ class _Clock:
 
     def of(self, moment: datetime.datetime) -> int:
         """The second (within the history) of a real datetime, clamped to the history."""
-        return min(self.span, max(0, int((moment - (self.now - datetime.timedelta(seconds=self.span))).total_seconds())))
+        return min(
+            self.span,
+            max(0, int((moment - (self.now - datetime.timedelta(seconds=self.span))).total_seconds())),
+        )
 
 
 def _skewed_index(rng: random.Random, n: int) -> int:
@@ -474,21 +440,48 @@ def demo_data_generate(
         for i in range(users):
             username = f"{DEMO_PREFIX}{i + 1:06d}"
             yield (
-                user_base + i, password, None, False, username, "", "",
-                f"{username}@{DEMO_EMAIL_DOMAIN}", False, True, clock.text(joined[i]), names[i],
+                user_base + i,
+                password,
+                None,
+                False,
+                username,
+                "",
+                "",
+                f"{username}@{DEMO_EMAIL_DOMAIN}",
+                False,
+                True,
+                clock.text(joined[i]),
+                names[i],
             )
 
     report.users = _copy(
         User._meta.db_table,
-        ["id", "password", "last_login", "is_superuser", "username", "first_name", "last_name",
-         "email", "is_staff", "is_active", "date_joined", "display_name"],
-        user_rows(), progress=progress, total=users, desc="Utilisateurs",
+        [
+            "id",
+            "password",
+            "last_login",
+            "is_superuser",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_staff",
+            "is_active",
+            "date_joined",
+            "display_name",
+        ],
+        user_rows(),
+        progress=progress,
+        total=users,
+        desc="Utilisateurs",
     )
     _copy(
         EmailAddress._meta.db_table,
         ["email", "verified", '"primary"', "user_id"],
         ((f"{DEMO_PREFIX}{i + 1:06d}@{DEMO_EMAIL_DOMAIN}", True, True, user_base + i) for i in range(users)),
-        progress=progress, total=users, desc="Adresses vérifiées",
+        progress=progress,
+        total=users,
+        desc="Adresses vérifiées",
     )
 
     # Étiquettes: the pool, created where missing (an existing one is reused, by name).
@@ -524,11 +517,27 @@ def demo_data_generate(
         if answer:
             answered_at = clock.text(clock.between(rng, at, min(clock.span, at + 90 * 86400)))
         author = user_base + _skewed_index(rng, users)
-        proposal_rows.append((
-            pid, title, slug, body, False, status, answer, answered_at, 0, 0, 0, hidden,
-            "Masquée après plusieurs signalements." if hidden else "", clock.text(at),
-            answered_at or clock.text(at), author, topic.pk,
-        ))
+        proposal_rows.append(
+            (
+                pid,
+                title,
+                slug,
+                body,
+                False,
+                status,
+                answer,
+                answered_at,
+                0,
+                0,
+                0,
+                hidden,
+                "Masquée après plusieurs signalements." if hidden else "",
+                clock.text(at),
+                answered_at or clock.text(at),
+                author,
+                topic.pk,
+            )
+        )
         for theme in rng.sample(theme_ids, min(len(theme_ids), rng.choice((1, 1, 2, 2, 3)))):
             theme_rows.append((pid, theme))
         chosen = set()
@@ -537,22 +546,55 @@ def demo_data_generate(
         tag_rows.extend((pid, tag) for tag in sorted(chosen))
     report.proposals = _copy(
         Proposal._meta.db_table,
-        ["id", "title", "slug", "body", "is_official", "status", "official_answer", "answered_at",
-         "votes_for", "votes_against", "comment_count", "is_hidden", "hidden_reason", "created_at",
-         "updated_at", "author_id", "topic_id"],
-        proposal_rows, progress=progress, total=proposals, desc="Préconisations",
+        [
+            "id",
+            "title",
+            "slug",
+            "body",
+            "is_official",
+            "status",
+            "official_answer",
+            "answered_at",
+            "votes_for",
+            "votes_against",
+            "comment_count",
+            "is_hidden",
+            "hidden_reason",
+            "created_at",
+            "updated_at",
+            "author_id",
+            "topic_id",
+        ],
+        proposal_rows,
+        progress=progress,
+        total=proposals,
+        desc="Préconisations",
     )
-    _copy(Proposal.themes.through._meta.db_table, ["proposal_id", "theme_id"], theme_rows,
-          progress=progress, total=len(theme_rows), desc="Axes")
-    _copy(TaggedProposal._meta.db_table, ["content_object_id", "tag_id"], tag_rows,
-          progress=progress, total=len(tag_rows), desc="Étiquettes")
+    _copy(
+        Proposal.themes.through._meta.db_table,
+        ["proposal_id", "theme_id"],
+        theme_rows,
+        progress=progress,
+        total=len(theme_rows),
+        desc="Axes",
+    )
+    _copy(
+        TaggedProposal._meta.db_table,
+        ["content_object_id", "tag_id"],
+        tag_rows,
+        progress=progress,
+        total=len(tag_rows),
+        desc="Étiquettes",
+    )
     if benchmark_comments:
         report.benchmark_slug = BENCHMARK_SLUG
 
     # Targets of votes and comments: demo proposals and the topic's other proposals.
     others = list(
-        Proposal.objects.filter(topic=topic).exclude(pk__gte=proposal_base, pk__lt=proposal_base + proposals)
-        .order_by("pk").values_list("pk", "created_at")
+        Proposal.objects.filter(topic=topic)
+        .exclude(pk__gte=proposal_base, pk__lt=proposal_base + proposals)
+        .order_by("pk")
+        .values_list("pk", "created_at")
     )
     target_ids = [proposal_base + i for i in range(proposals)] + [pk for pk, _ in others]
     target_created = created + [clock.of(at) for _, at in others]
@@ -572,8 +614,12 @@ def demo_data_generate(
                 yield (value, when, when, pid, user_base + voter)
 
     report.votes = _copy(
-        Vote._meta.db_table, ["value", "created_at", "updated_at", "proposal_id", "user_id"],
-        vote_rows(), progress=progress, total=sum(vote_counts), desc="Votes",
+        Vote._meta.db_table,
+        ["value", "created_at", "updated_at", "proposal_id", "user_id"],
+        vote_rows(),
+        progress=progress,
+        total=sum(vote_counts),
+        desc="Votes",
     )
 
     # Comments: ~70 % top level, ~30 % replies to a top-level comment of the same proposal.
@@ -600,27 +646,53 @@ def demo_data_generate(
             for moment in sorted(clock.between(rng, at) for _ in range(tops)):
                 top_rows.append((next_id, moment))
                 alignment = rng.choice(alignments) if rng.random() < 0.2 else ""
-                yield _comment_row(rng, clock, next_id, pid, None, moment, alignment, users, user_base,
-                                   " ".join(rng.sample(COMMENT_SENTENCES, rng.randint(1, 3))), benchmark)
+                yield _comment_row(
+                    rng,
+                    clock,
+                    next_id,
+                    pid,
+                    None,
+                    moment,
+                    alignment,
+                    users,
+                    user_base,
+                    " ".join(rng.sample(COMMENT_SENTENCES, rng.randint(1, 3))),
+                    benchmark,
+                )
                 next_id += 1
             for _ in range(replies):
                 parent_id, parent_at = rng.choice(top_rows)
                 moment = clock.between(rng, parent_at)
                 body = f"{rng.choice(REPLY_OPENINGS)} {rng.choice(COMMENT_SENTENCES)}"
                 report.replies += 1
-                yield _comment_row(rng, clock, next_id, pid, parent_id, moment, "", users, user_base, body,
-                                   benchmark)
+                yield _comment_row(
+                    rng, clock, next_id, pid, parent_id, moment, "", users, user_base, body, benchmark
+                )
                 next_id += 1
 
     report.comments = _copy(
         Comment._meta.db_table,
-        ["id", "body", "alignment", "created_at", "edited_at", "deleted_at", "is_hidden", "hidden_reason",
-         "author_id", "parent_id", "proposal_id"],
-        comment_rows(), progress=progress, total=sum(comment_counts), desc="Commentaires",
+        [
+            "id",
+            "body",
+            "alignment",
+            "created_at",
+            "edited_at",
+            "deleted_at",
+            "is_hidden",
+            "hidden_reason",
+            "author_id",
+            "parent_id",
+            "proposal_id",
+        ],
+        comment_rows(),
+        progress=progress,
+        total=sum(comment_counts),
+        desc="Commentaires",
     )
 
     with progress(total=2, desc="Compteurs et statistiques", unit=" étape") as bar:
-        counters_recompute()
+        proposals_recount()
         bar.update(1)
         _analyze()
         bar.update(1)

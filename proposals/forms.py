@@ -65,8 +65,10 @@ class ProposalForm(forms.Form):
 class VoteForm(forms.Form):
     value = forms.ChoiceField(
         choices=VoteValue.choices + [("retirer", _("Retirer mon vote"))],
-        error_messages={"invalid_choice": _("Un vote est « pour » ou « contre »."),
-                        "required": _("Choisissez « pour » ou « contre ».")},
+        error_messages={
+            "invalid_choice": _("Un vote est « pour » ou « contre »."),
+            "required": _("Choisissez « pour » ou « contre »."),
+        },
     )
 
 
@@ -77,7 +79,9 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
             "required": _("Le commentaire est vide."),
-            "max_length": _("Un commentaire fait au plus %(limit_value)d caractères (il en a %(show_value)d)."),
+            "max_length": _(
+                "Un commentaire fait au plus %(limit_value)d caractères (il en a %(show_value)d)."
+            ),
         },
     )
     alignment = forms.ChoiceField(

@@ -80,7 +80,9 @@ class TaggedProposal(TaggedItemBase):
     class Meta:
         verbose_name = _("étiquette de préconisation")
         verbose_name_plural = _("étiquettes de préconisations")
-        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_proposal_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_proposal_unique")
+        ]
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -98,7 +100,9 @@ class ProposalQuerySet(models.QuerySet):
 class Proposal(models.Model):
     """A préconisation: written by Archipel (official) or by a citizen, voted pour / contre."""
 
-    topic = models.ForeignKey(Topic, verbose_name=_("thématique"), on_delete=models.PROTECT, related_name="proposals")
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("thématique"), on_delete=models.PROTECT, related_name="proposals"
+    )
     title = models.CharField(_("titre"), max_length=TITLE_MAX_LENGTH)
     slug = models.SlugField(_("identifiant d’URL"), max_length=200, unique=True)
     body = models.TextField(_("texte"), max_length=BODY_MAX_LENGTH)
@@ -115,7 +119,11 @@ class Proposal(models.Model):
     )
     is_official = models.BooleanField(_("préconisation d’Archipel"), default=False)
     status = models.CharField(
-        _("statut"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PUBLISHED, db_index=True
+        _("statut"),
+        max_length=10,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PUBLISHED,
+        db_index=True,
     )
     official_answer = models.TextField(_("réponse officielle"), blank=True)
     answered_at = models.DateTimeField(_("date de la réponse"), null=True, blank=True)
@@ -190,7 +198,9 @@ class VoteValue(models.TextChoices):
 class Vote(models.Model):
     """One per user and proposal (the constraint is the real guarantee); changeable."""
 
-    proposal = models.ForeignKey(Proposal, verbose_name=_("préconisation"), on_delete=models.CASCADE, related_name="votes")
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("préconisation"), on_delete=models.CASCADE, related_name="votes"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("citoyen"), on_delete=models.CASCADE, related_name="votes"
     )
@@ -232,7 +242,12 @@ class Comment(models.Model):
         Proposal, verbose_name=_("préconisation"), on_delete=models.CASCADE, related_name="comments"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("en réponse à"), on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+        "self",
+        verbose_name=_("en réponse à"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -288,13 +303,26 @@ class Report(models.Model):
     """A citizen's report of a proposal or a comment, for the moderation queue."""
 
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("signalé par"), on_delete=models.CASCADE, related_name="reports"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signalé par"),
+        on_delete=models.CASCADE,
+        related_name="reports",
     )
     proposal = models.ForeignKey(
-        Proposal, verbose_name=_("préconisation"), on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+        Proposal,
+        verbose_name=_("préconisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
     )
     comment = models.ForeignKey(
-        Comment, verbose_name=_("commentaire"), on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+        Comment,
+        verbose_name=_("commentaire"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
     )
     reason = models.CharField(_("motif"), max_length=12, choices=ReportReason.choices)
     details = models.TextField(_("précisions"), max_length=REPORT_REASON_MAX_LENGTH, blank=True)

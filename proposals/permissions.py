@@ -51,8 +51,11 @@ def can_delete_comment(user, comment: Comment) -> bool:
 def can_report(user, *, proposal: Proposal | None = None, comment: Comment | None = None) -> bool:
     target = proposal or comment
     author_id = target.author_id
-    return can_take_part(user) and author_id != user.pk and not target.is_hidden and not getattr(
-        target, "is_deleted", False
+    return (
+        can_take_part(user)
+        and author_id != user.pk
+        and not target.is_hidden
+        and not getattr(target, "is_deleted", False)
     )
 
 

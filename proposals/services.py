@@ -10,8 +10,8 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -58,7 +58,9 @@ def vote_cast(*, proposal: Proposal, user, value: str) -> Proposal:
     vote = Vote.objects.filter(proposal=proposal, user=user).first()
     if vote is None:
         Vote.objects.create(proposal=proposal, user=user, value=value)
-        Proposal.objects.filter(pk=proposal.pk).update(**{COUNTER_FOR_VALUE[value]: F(COUNTER_FOR_VALUE[value]) + 1})
+        Proposal.objects.filter(pk=proposal.pk).update(
+            **{COUNTER_FOR_VALUE[value]: F(COUNTER_FOR_VALUE[value]) + 1}
+        )
     elif vote.value != value:
         old = COUNTER_FOR_VALUE[vote.value]
         new = COUNTER_FOR_VALUE[value]
@@ -83,25 +85,49 @@ def vote_withdraw(*, proposal: Proposal, user) -> Proposal:
     return proposal
 
 
-def proposals_recount(proposal_ids) -> None:
-    """Recompute the counters of these proposals from their rows. Call inside a transaction."""
-    for counter, condition in [
-        ("votes_for", Q(votes__value=VoteValue.FOR)),
-        ("votes_against", Q(votes__value=VoteValue.AGAINST)),
-    ]:
-        for row in (
-            Proposal.objects.filter(pk__in=proposal_ids)
-            .annotate(n=Count("votes", filter=condition))
-            .values("pk", "n")
-        ):
-            Proposal.objects.filter(pk=row["pk"]).update(**{counter: row["n"]})
-    visible_comments = Q(comments__deleted_at__isnull=True, comments__is_hidden=False)
-    for row in (
-        Proposal.objects.filter(pk__in=proposal_ids)
-        .annotate(n=Count("comments", filter=visible_comments))
-        .values("pk", "n")
-    ):
-        Proposal.objects.filter(pk=row["pk"]).update(comment_count=row["n"])
+def proposals_recount(proposal_ids=None) -> int:
+    """Set the proposals' vote and comment counters from the rows; return how many changed.
+
+    Every proposal, or only those of `proposal_ids` (a list of ids). One set-based UPDATE
+    whatever the number of proposals; comment_count counts the comments visitors see (not
+    deleted, not hidden); rows already right are not rewritten. Call
+    inside a transaction, holding the locks of those proposals when other writers may run.
+    """
+    only, params = "", []
+    if proposal_ids is not None:
+        only, params = "AND proposal_id = ANY(%s)", [list(proposal_ids)]
+    sql = f"""
+        UPDATE {Proposal._meta.db_table} AS p
+        SET votes_for = s.votes_for, votes_against = s.votes_against, comment_count = s.comment_count
+        FROM (
+            SELECT p2.id,
+                   coalesce(v.votes_for, 0) AS votes_for,
+                   coalesce(v.votes_against, 0) AS votes_against,
+                   coalesce(c.n, 0) AS comment_count
+            FROM {Proposal._meta.db_table} AS p2
+            LEFT JOIN (
+                SELECT proposal_id,
+                       count(*) FILTER (WHERE value = %s) AS votes_for,
+                       count(*) FILTER (WHERE value = %s) AS votes_against
+                FROM {Vote._meta.db_table}
+                WHERE TRUE {only}
+                GROUP BY proposal_id
+            ) AS v ON v.proposal_id = p2.id
+            LEFT JOIN (
+                SELECT proposal_id, count(*) AS n
+                FROM {Comment._meta.db_table}
+                WHERE deleted_at IS NULL AND NOT is_hidden {only}
+                GROUP BY proposal_id
+            ) AS c ON c.proposal_id = p2.id
+            WHERE TRUE {only.replace("proposal_id", "p2.id")}
+        ) AS s
+        WHERE p.id = s.id
+          AND (p.votes_for, p.votes_against, p.comment_count)
+              IS DISTINCT FROM (s.votes_for, s.votes_against, s.comment_count)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [VoteValue.FOR, VoteValue.AGAINST, *params, *params, *params])
+        return cursor.rowcount
 
 
 # Proposals -------------------------------------------------------------------------------
@@ -170,7 +196,9 @@ def proposal_answer(*, proposal: Proposal, status: str, answer: str) -> Proposal
     )
     if proposal.author and proposal.author.email:
         recipients.add(proposal.author.email)
-    transaction.on_commit(lambda: _send_each(sorted(recipients), "proposals/email/answer", {"proposal": proposal}))
+    transaction.on_commit(
+        lambda: _send_each(sorted(recipients), "proposals/email/answer", {"proposal": proposal})
+    )
     return proposal
 
 
@@ -178,15 +206,21 @@ def proposal_answer(*, proposal: Proposal, status: str, answer: str) -> Proposal
 
 
 @transaction.atomic
-def comment_post(*, proposal: Proposal, user, body: str, alignment: str = "", parent: Comment | None = None) -> Comment:
+def comment_post(
+    *, proposal: Proposal, user, body: str, alignment: str = "", parent: Comment | None = None
+) -> Comment:
     """Post a comment, or a reply to a top-level comment of the same proposal."""
     proposal = _locked(proposal)
     if not permissions.can_comment(user, proposal):
         raise PermissionDenied(_("Vous ne pouvez pas commenter cette préconisation."))
     if parent is not None and (parent.proposal_id != proposal.pk or not permissions.can_reply(user, parent)):
-        raise ValidationError(_("On ne répond qu’à un commentaire de premier niveau de cette préconisation."),
-                              code="invalid_parent")
-    comment = Comment.objects.create(proposal=proposal, author=user, body=body, alignment=alignment, parent=parent)
+        raise ValidationError(
+            _("On ne répond qu’à un commentaire de premier niveau de cette préconisation."),
+            code="invalid_parent",
+        )
+    comment = Comment.objects.create(
+        proposal=proposal, author=user, body=body, alignment=alignment, parent=parent
+    )
     Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
     return comment
 
@@ -220,8 +254,9 @@ def comment_delete(*, comment: Comment, user) -> Comment:
 
 
 @transaction.atomic
-def report_create(*, user, reason: str, details: str = "", proposal: Proposal | None = None,
-                  comment: Comment | None = None) -> Report:
+def report_create(
+    *, user, reason: str, details: str = "", proposal: Proposal | None = None, comment: Comment | None = None
+) -> Report:
     """Report a proposal or a comment; the third reporter hides it until staff decide.
 
     The reported row is locked first, so two simultaneous third reports cannot both
@@ -243,8 +278,11 @@ def report_create(*, user, reason: str, details: str = "", proposal: Proposal | 
     target = proposal or comment
     open_reports = Report.objects.filter(resolved_at__isnull=True, proposal=proposal, comment=comment)
     if open_reports.values("reporter").distinct().count() >= REPORTS_TO_HIDE:
-        moderation_hide(target=target, reason=_("Masqué après plusieurs signalements, en attente de modération."),
-                        resolve_reports=False)
+        moderation_hide(
+            target=target,
+            reason=_("Masqué après plusieurs signalements, en attente de modération."),
+            resolve_reports=False,
+        )
     return report
 
 
@@ -272,7 +310,11 @@ def _lock_target(target):
     """Lock a proposal, or a comment after its proposal (the order every write uses)."""
     if isinstance(target, Comment):
         _locked(Proposal(pk=target.proposal_id))
-        return Comment.objects.select_for_update(of=("self",)).select_related("author", "proposal").get(pk=target.pk)
+        return (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("author", "proposal")
+            .get(pk=target.pk)
+        )
     return Proposal.objects.select_for_update(of=("self",)).select_related("author").get(pk=target.pk)
 
 
@@ -298,7 +340,9 @@ def account_delete(*, user) -> None:
     supprimé" and proposals stay without a name (their foreign keys are SET_NULL)."""
     voted = list(Vote.objects.filter(user=user).values_list("proposal_id", flat=True))
     # Lock in pk order, as a vote would, so a concurrent vote cannot deadlock with us.
-    list(Proposal.objects.select_for_update().filter(pk__in=voted).order_by("pk").values_list("pk", flat=True))
+    list(
+        Proposal.objects.select_for_update().filter(pk__in=voted).order_by("pk").values_list("pk", flat=True)
+    )
     Vote.objects.filter(user=user).delete()
     proposals_recount(voted)
     user.delete()

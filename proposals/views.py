@@ -40,7 +40,9 @@ def _user_votes(user, proposals) -> dict[int, str]:
     if not user.is_authenticated:
         return {}
     return dict(
-        Vote.objects.filter(user=user, proposal__in=[p.pk for p in proposals]).values_list("proposal_id", "value")
+        Vote.objects.filter(user=user, proposal__in=[p.pk for p in proposals]).values_list(
+            "proposal_id", "value"
+        )
     )
 
 
@@ -75,7 +77,9 @@ def _render_detail(request, proposal, *, comment_form=None, status=200):
     )
     # Replies of the page's comments: one query, whatever the number of comments.
     replies = {}
-    for reply in Comment.objects.filter(parent__in=[c.pk for c in comments.object_list]).select_related("author"):
+    for reply in Comment.objects.filter(parent__in=[c.pk for c in comments.object_list]).select_related(
+        "author"
+    ):
         replies.setdefault(reply.parent_id, []).append(reply)
     for comment in comments.object_list:
         comment.reply_list = replies.get(comment.pk, [])
@@ -120,10 +124,14 @@ def vote(request, slug):
             proposal = services.vote_withdraw(proposal=proposal, user=request.user)
             message = _("Votre vote a été retiré.")
         else:
-            proposal = services.vote_cast(proposal=proposal, user=request.user, value=form.cleaned_data["value"])
+            proposal = services.vote_cast(
+                proposal=proposal, user=request.user, value=form.cleaned_data["value"]
+            )
             message = _("Votre vote a été enregistré.")
     except PermissionDenied:
-        return _vote_answer(request, proposal, error=_("Les votes sont clos sur cette préconisation."), status=403)
+        return _vote_answer(
+            request, proposal, error=_("Les votes sont clos sur cette préconisation."), status=403
+        )
     return _vote_answer(request, proposal, message=message)
 
 
@@ -173,7 +181,9 @@ def proposal_create(request):
 def proposal_edit(request, slug):
     proposal = _get_proposal(slug)
     if not permissions.can_edit_proposal(request.user, proposal):
-        raise PermissionDenied(_("Seul l’auteur modifie sa préconisation, et seulement avant le premier vote."))
+        raise PermissionDenied(
+            _("Seul l’auteur modifie sa préconisation, et seulement avant le premier vote.")
+        )
     initial = {
         "title": proposal.title,
         "body": proposal.body,
@@ -190,7 +200,9 @@ def proposal_edit(request, slug):
                 return redirect(proposal)
             messages.success(request, _("Votre préconisation est modifiée."))
             return redirect(proposal)
-        return render(request, "proposals/proposal_form.html", {"form": form, "proposal": proposal}, status=400)
+        return render(
+            request, "proposals/proposal_form.html", {"form": form, "proposal": proposal}, status=400
+        )
     return render(request, "proposals/proposal_form.html", {"form": form, "proposal": proposal})
 
 
@@ -245,7 +257,9 @@ def comment_edit(request, pk):
     if request.method == "POST":
         if form.is_valid():
             services.comment_edit(
-                comment=comment, user=request.user, body=form.cleaned_data["body"],
+                comment=comment,
+                user=request.user,
+                body=form.cleaned_data["body"],
                 alignment=form.cleaned_data["alignment"],
             )
             messages.success(request, _("Votre commentaire est modifié."))

@@ -33,7 +33,9 @@ def measure(call, runs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
@@ -47,10 +49,10 @@ def main():
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from taggit.models import Tag
 
     from archipel.models import User
     from proposals.models import Proposal, Vote
-    from taggit.models import Tag
 
     proposals = Proposal.objects.count()
     votes = Vote.objects.count()
@@ -76,8 +78,10 @@ def main():
         (busiest.get_absolute_url(), signed_in),
         (f"{busiest.get_absolute_url()}?page={last_comment_page}", anonymous),
     ]
-    print(f"\n{proposals:,} préconisations, {votes:,} votes, {busiest.comment_count:,} comments on "
-          f"`{busiest.slug}`\n")
+    print(
+        f"\n{proposals:,} préconisations, {votes:,} votes, {busiest.comment_count:,} comments on "
+        f"`{busiest.slug}`\n"
+    )
     print("| request | median (ms) | p95 (ms) | SQL queries |")
     print("|---|---:|---:|---:|")
     for url, client in pages:
@@ -91,8 +95,9 @@ def main():
 
     vote_url = f"/preconisations/{target.slug}/vote/"
     values = iter(["pour", "contre"] * (args.runs + 10))
-    median, p95 = measure(lambda: signed_in.post(vote_url, {"value": next(values)}, HTTP_HX_REQUEST="true"),
-                          args.runs)
+    median, p95 = measure(
+        lambda: signed_in.post(vote_url, {"value": next(values)}, HTTP_HX_REQUEST="true"), args.runs
+    )
     print(f"| POST `{vote_url}` (htmx, cast or change) | {median:.1f} | {p95:.1f} | |")
     signed_in.post(vote_url, {"value": "retirer"})
 

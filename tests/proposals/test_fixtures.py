@@ -54,8 +54,17 @@ def test_the_preconisations_cover_the_topic_objectives():
         "faire-vivre-l-euroregion-pyrenees-mediterranee",
         "une-politique-de-cooperation-decentralisee-claire",
     } <= slugs
-    axes = set(Proposal.themes.through.objects.filter(proposal__is_official=True).values_list("theme__slug", flat=True))
-    assert axes == {"transition-ecologique", "demarche-democratique", "justice-sociale-et-solidarite", "vivre-en-commun"}
+    axes = set(
+        Proposal.themes.through.objects.filter(proposal__is_official=True).values_list(
+            "theme__slug", flat=True
+        )
+    )
+    assert axes == {
+        "transition-ecologique",
+        "demarche-democratique",
+        "justice-sociale-et-solidarite",
+        "vivre-en-commun",
+    }
 
 
 def test_it_finds_preconisations_by_etiquette():

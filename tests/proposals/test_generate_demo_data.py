@@ -10,10 +10,10 @@ from proposals.demo import (
     BENCHMARK_SLUG,
     DEMO_EMAIL_DOMAIN,
     _allocate,
-    counters_recompute,
     demo_data_generate,
 )
 from proposals.models import Comment, Proposal, ProposalStatus, Topic, Vote
+from proposals.services import proposals_recount
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_the_counters_equal_the_rows():
     assert_counters_match_rows()
     assert Proposal.objects.filter(votes_for__gt=0).exists()
     assert Proposal.objects.filter(comment_count__gt=0).exists()
-    assert counters_recompute() == 0  # already right: nothing rewritten
+    assert proposals_recount() == 0  # already right: nothing rewritten
 
 
 def test_replies_are_one_level_deep_on_the_same_proposal():
@@ -113,7 +113,12 @@ def test_a_second_run_without_reset_is_refused_and_writes_nothing():
     with pytest.raises(CommandError, match="--reset"):
         generate()
 
-    assert (User.objects.count(), Proposal.objects.count(), Vote.objects.count(), Comment.objects.count()) == before
+    assert (
+        User.objects.count(),
+        Proposal.objects.count(),
+        Vote.objects.count(),
+        Comment.objects.count(),
+    ) == before
 
 
 def test_reset_replaces_the_demo_data_and_keeps_the_rest(citizen):
@@ -138,11 +143,16 @@ def test_the_same_seed_gives_the_same_data():
 
     generate("--reset")
 
-    assert list(demo_proposals().order_by("pk").values_list("title", "status", "votes_for", "comment_count")) == first
+    assert (
+        list(demo_proposals().order_by("pk").values_list("title", "status", "votes_for", "comment_count"))
+        == first
+    )
 
 
 def test_the_benchmark_proposal_has_exactly_the_comments_asked():
-    report = demo_data_generate(users=40, proposals=10, votes=100, comments=120, seed=3, benchmark_comments=60)
+    report = demo_data_generate(
+        users=40, proposals=10, votes=100, comments=120, seed=3, benchmark_comments=60
+    )
 
     assert report.benchmark_slug == BENCHMARK_SLUG
     proposal = Proposal.objects.get(slug=BENCHMARK_SLUG)
@@ -162,9 +172,11 @@ def test_allocate_splits_the_total_under_the_cap():
 def test_counters_recompute_can_be_limited_to_some_proposals():
     generate()
     first, second = demo_proposals().filter(votes_for__gt=0).order_by("pk")[:2]
-    Proposal.objects.filter(pk__in=[first.pk, second.pk]).update(votes_for=0, votes_against=0, comment_count=0)
+    Proposal.objects.filter(pk__in=[first.pk, second.pk]).update(
+        votes_for=0, votes_against=0, comment_count=0
+    )
 
-    assert counters_recompute([first.pk]) == 1
+    assert proposals_recount([first.pk]) == 1
 
     first.refresh_from_db()
     second.refresh_from_db()

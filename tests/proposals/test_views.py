@@ -38,7 +38,9 @@ def _logged_in(user) -> Client:
 @pytest.fixture
 def proposal():
     return Proposal.objects.create(
-        topic=Topic.objects.get(is_home=True), title="Des jumelages pour la transition", slug="jumelages-transition",
+        topic=Topic.objects.get(is_home=True),
+        title="Des jumelages pour la transition",
+        slug="jumelages-transition",
         body="Choisir des villes partenaires engagées.\n\nVoir https://example.org/projet <b>gras</b>",
         is_official=True,
     )
@@ -49,8 +51,13 @@ def proposal():
 
 def test_it_lists_proposals_with_filters_and_sorts(client, proposal, citizen_user):
     proposal.tags.add("jumelage")
-    other = services.proposal_create(user=citizen_user, topic=proposal.topic, title="Un guichet européen",
-                                     body="Aider les porteurs de projets.", tags=["fonds européens"])
+    other = services.proposal_create(
+        user=citizen_user,
+        topic=proposal.topic,
+        title="Un guichet européen",
+        body="Aider les porteurs de projets.",
+        tags=["fonds européens"],
+    )
     services.vote_cast(proposal=other, user=citizen_user, value="pour")
     text = visible_text(client.get("/preconisations/?etiquette=jumelage"))
     assert "Des jumelages pour la transition" in text and "Un guichet européen" not in text
@@ -69,7 +76,9 @@ def test_the_list_keeps_a_fixed_number_of_queries(client, citizen_user, django_a
     topic = Topic.objects.get(is_home=True)
     for number in range(30):
         status = ProposalStatus.UNDER_STUDY if number < 2 else ProposalStatus.PUBLISHED
-        p = Proposal.objects.create(topic=topic, title=f"P {number}", slug=f"p-{number}", body="…", status=status)
+        p = Proposal.objects.create(
+            topic=topic, title=f"P {number}", slug=f"p-{number}", body="…", status=status
+        )
         p.tags.add(f"tag{number}")
         services.vote_cast(proposal=p, user=citizen_user, value="pour")
     signed_in = _logged_in(citizen_user)
@@ -129,7 +138,9 @@ def test_it_votes_changes_and_withdraws_without_javascript(proposal, citizen_use
 
 def test_it_answers_htmx_with_the_vote_box(proposal, citizen_user):
     client = _logged_in(citizen_user)
-    response = client.post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/preconisations/{proposal.slug}/vote/", {"value": "pour"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="vote-box-' in html and "<strong>1</strong> pour" in html
@@ -196,10 +207,15 @@ def test_voting_is_rate_limited_with_a_french_page(proposal, citizen_user, setti
 
 def test_a_verified_citizen_proposes_and_it_is_published_at_once(citizen_user, client):
     signed_in = _logged_in(citizen_user)
-    response = signed_in.post("/preconisations/proposer/", {
-        "title": "Un fonds pour les petites associations", "body": "Un appel à projets annuel.",
-        "tags": "solidarité, associations", "themes": ["justice-sociale-et-solidarite"],
-    })
+    response = signed_in.post(
+        "/preconisations/proposer/",
+        {
+            "title": "Un fonds pour les petites associations",
+            "body": "Un appel à projets annuel.",
+            "tags": "solidarité, associations",
+            "themes": ["justice-sociale-et-solidarite"],
+        },
+    )
     proposal = Proposal.objects.get(title="Un fonds pour les petites associations")
     assert response.status_code == 302 and response["Location"] == proposal.get_absolute_url()
     assert proposal.author == citizen_user and proposal.status == ProposalStatus.PUBLISHED
@@ -207,13 +223,19 @@ def test_a_verified_citizen_proposes_and_it_is_published_at_once(citizen_user, c
     assert "Un fonds pour les petites associations" in visible_text(client.get("/preconisations/"))
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"title": "", "body": "x"}, "Donnez un titre à votre préconisation."),
-    ({"title": "x" * 200, "body": "x"}, "160"),
-    ({"title": "Titre", "body": ""}, "Décrivez votre préconisation."),
-    ({"title": "Titre", "body": "x", "themes": ["inconnu"]}, "Cet axe n’existe pas."),
-    ({"title": "Titre", "body": "x", "tags": "a, " + "b" * 50}, "Une étiquette fait au plus 40 caractères."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"title": "", "body": "x"}, "Donnez un titre à votre préconisation."),
+        ({"title": "x" * 200, "body": "x"}, "160"),
+        ({"title": "Titre", "body": ""}, "Décrivez votre préconisation."),
+        ({"title": "Titre", "body": "x", "themes": ["inconnu"]}, "Cet axe n’existe pas."),
+        (
+            {"title": "Titre", "body": "x", "tags": "a, " + "b" * 50},
+            "Une étiquette fait au plus 40 caractères.",
+        ),
+    ],
+)
 def test_bad_proposals_are_refused_with_a_french_message(citizen_user, data, message):
     response = _logged_in(citizen_user).post("/preconisations/proposer/", data)
     assert response.status_code == 400
@@ -222,8 +244,9 @@ def test_bad_proposals_are_refused_with_a_french_message(citizen_user, data, mes
 
 
 def test_authors_edit_until_the_first_vote(citizen_user, other_user):
-    proposal = services.proposal_create(user=citizen_user, topic=Topic.objects.get(is_home=True),
-                                        title="Avant", body="Texte")
+    proposal = services.proposal_create(
+        user=citizen_user, topic=Topic.objects.get(is_home=True), title="Avant", body="Texte"
+    )
     client = _logged_in(citizen_user)
     edit = f"/preconisations/{proposal.slug}/modifier/"
     assert client.post(edit, {"title": "Après", "body": "Texte"}).status_code == 302
@@ -235,10 +258,16 @@ def test_authors_edit_until_the_first_vote(citizen_user, other_user):
 
 
 def test_only_the_author_edits_or_withdraws(citizen_user, other_user):
-    proposal = services.proposal_create(user=citizen_user, topic=Topic.objects.get(is_home=True),
-                                        title="À moi", body="Texte")
+    proposal = services.proposal_create(
+        user=citizen_user, topic=Topic.objects.get(is_home=True), title="À moi", body="Texte"
+    )
     intruder = _logged_in(other_user)
-    assert intruder.post(f"/preconisations/{proposal.slug}/modifier/", {"title": "Pris", "body": "x"}).status_code == 403
+    assert (
+        intruder.post(
+            f"/preconisations/{proposal.slug}/modifier/", {"title": "Pris", "body": "x"}
+        ).status_code
+        == 403
+    )
     assert intruder.post(f"/preconisations/{proposal.slug}/retirer/").status_code == 403
     proposal.refresh_from_db()
     assert proposal.title == "À moi" and proposal.status == ProposalStatus.PUBLISHED
@@ -254,8 +283,9 @@ def test_comments_replies_edit_and_soft_delete(proposal, citizen_user, other_use
     author = _logged_in(citizen_user)
     author.post(f"/preconisations/{proposal.slug}/commentaires/", {"body": "Bonne idée", "alignment": "pour"})
     comment = Comment.objects.get()
-    _logged_in(other_user).post(f"/preconisations/{proposal.slug}/commentaires/",
-                                {"body": "Je réponds", "parent": comment.pk})
+    _logged_in(other_user).post(
+        f"/preconisations/{proposal.slug}/commentaires/", {"body": "Je réponds", "parent": comment.pk}
+    )
     reply = Comment.objects.get(parent=comment)
     author.post(f"/preconisations/commentaires/{comment.pk}/modifier/", {"body": "Très bonne idée"})
     text = visible_text(client.get(proposal.get_absolute_url()))
@@ -273,7 +303,9 @@ def test_replies_are_one_level_deep(proposal, citizen_user):
     client = _logged_in(citizen_user)
     top = Comment.objects.create(proposal=proposal, author=citizen_user, body="1")
     reply = Comment.objects.create(proposal=proposal, author=citizen_user, body="2", parent=top)
-    response = client.post(f"/preconisations/{proposal.slug}/commentaires/", {"body": "3", "parent": reply.pk})
+    response = client.post(
+        f"/preconisations/{proposal.slug}/commentaires/", {"body": "3", "parent": reply.pk}
+    )
     assert response.status_code == 400
     assert Comment.objects.count() == 2
 
@@ -288,7 +320,9 @@ def test_bad_comments_are_refused(proposal, citizen_user, body, message):
 
 def test_no_comment_on_a_hidden_proposal(proposal, citizen_user):
     Proposal.objects.filter(pk=proposal.pk).update(is_hidden=True, hidden_reason="Hors charte")
-    response = _logged_in(citizen_user).post(f"/preconisations/{proposal.slug}/commentaires/", {"body": "Bonjour"})
+    response = _logged_in(citizen_user).post(
+        f"/preconisations/{proposal.slug}/commentaires/", {"body": "Bonjour"}
+    )
     assert response.status_code == 403
     assert not Comment.objects.exists()
 
@@ -296,7 +330,10 @@ def test_no_comment_on_a_hidden_proposal(proposal, citizen_user):
 def test_others_cannot_edit_or_delete_a_comment(proposal, citizen_user, other_user):
     comment = Comment.objects.create(proposal=proposal, author=citizen_user, body="À moi")
     intruder = _logged_in(other_user)
-    assert intruder.post(f"/preconisations/commentaires/{comment.pk}/modifier/", {"body": "Pris"}).status_code == 403
+    assert (
+        intruder.post(f"/preconisations/commentaires/{comment.pk}/modifier/", {"body": "Pris"}).status_code
+        == 403
+    )
     assert intruder.post(f"/preconisations/commentaires/{comment.pk}/supprimer/").status_code == 403
     comment.refresh_from_db()
     assert comment.body == "À moi" and comment.deleted_at is None
@@ -306,8 +343,9 @@ def test_three_reports_hide_a_comment(proposal, citizen_user, user_factory, clie
     comment = Comment.objects.create(proposal=proposal, author=citizen_user, body="Propos douteux")
     for _ in range(3):
         reporter = _logged_in(_verified(user_factory()))
-        response = reporter.post(f"/preconisations/commentaires/{comment.pk}/signaler/",
-                                 {"reason": "injure", "details": "insulte"})
+        response = reporter.post(
+            f"/preconisations/commentaires/{comment.pk}/signaler/", {"reason": "injure", "details": "insulte"}
+        )
         assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.is_hidden and Report.objects.filter(comment=comment).count() == 3
@@ -317,7 +355,9 @@ def test_three_reports_hide_a_comment(proposal, citizen_user, user_factory, clie
 
 def test_a_report_with_an_unknown_reason_is_refused(proposal, citizen_user, other_user):
     comment = Comment.objects.create(proposal=proposal, author=citizen_user, body="Texte")
-    response = _logged_in(other_user).post(f"/preconisations/commentaires/{comment.pk}/signaler/", {"reason": "x"})
+    response = _logged_in(other_user).post(
+        f"/preconisations/commentaires/{comment.pk}/signaler/", {"reason": "x"}
+    )
     assert response.status_code == 400
     assert "Motif inconnu." in visible_text(response)
     assert not Report.objects.exists()

@@ -24,13 +24,21 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--users", type=positive_int, default=100_000, help="Citoyens (défaut : 100 000).")
-        parser.add_argument("--proposals", type=positive_int, default=30_000, help="Préconisations (défaut : 30 000).")
-        parser.add_argument("--votes", type=positive_int, default=2_000_000, help="Votes (défaut : 2 000 000).")
+        parser.add_argument(
+            "--users", type=positive_int, default=100_000, help="Citoyens (défaut : 100 000)."
+        )
+        parser.add_argument(
+            "--proposals", type=positive_int, default=30_000, help="Préconisations (défaut : 30 000)."
+        )
+        parser.add_argument(
+            "--votes", type=positive_int, default=2_000_000, help="Votes (défaut : 2 000 000)."
+        )
         parser.add_argument(
             "--comments", type=positive_int, default=250_000, help="Commentaires (défaut : 250 000)."
         )
-        parser.add_argument("--seed", type=int, default=1, help="Graine du générateur (mêmes lignes à chaque fois).")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Graine du générateur (mêmes lignes à chaque fois)."
+        )
         parser.add_argument(
             "--reset", action="store_true", help="Supprimer d’abord les données de démonstration existantes."
         )
@@ -38,9 +46,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
         if options["users"] < 1 and (options["proposals"] or options["votes"] or options["comments"]):
-            raise CommandError("Il faut au moins un utilisateur pour écrire des préconisations, votes ou commentaires.")
+            raise CommandError(
+                "Il faut au moins un utilisateur pour écrire des préconisations, votes ou commentaires."
+            )
         # tqdm needs the raw stream: self.stderr (an OutputWrapper) appends a newline to every write.
-        progress = functools.partial(tqdm, file=options.get("stderr") or sys.stderr, leave=False, disable=verbosity == 0)
+        progress = functools.partial(
+            tqdm, file=options.get("stderr") or sys.stderr, leave=False, disable=verbosity == 0
+        )
         started = time.monotonic()
         try:
             report = demo_data_generate(

@@ -1,0 +1,33 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+
+from proposals import services
+from proposals.models import Proposal, ProposalStatus, TaggedProposal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reloading_keeps_what_participation_changed(user_factory):
+    citizen = user_factory()
+    EmailAddress.objects.create(user=citizen, email=citizen.email, verified=True, primary=True)
+    proposal = Proposal.objects.filter(is_official=True).order_by("pk").first()
+    services.vote_cast(proposal=proposal, user=citizen, value="pour")
+    services.proposal_answer(proposal=proposal, status=ProposalStatus.ADOPTED, answer="Retenue en conseil.")
+
+    call_command("load_catalogue", verbosity=0)
+
+    proposal.refresh_from_db()
+    assert proposal.votes_for == 1
+    assert proposal.status == ProposalStatus.ADOPTED and proposal.official_answer == "Retenue en conseil."
+
+
+def test_reloading_puts_back_a_missing_initial_proposal_once():
+    proposal = Proposal.objects.filter(is_official=True).order_by("pk").first()
+    slug, tags = proposal.slug, sorted(proposal.tags.names())
+    proposal.delete()
+    call_command("load_catalogue", verbosity=0)
+    call_command("load_catalogue", verbosity=0)
+    restored = Proposal.objects.get(slug=slug)
+    assert sorted(restored.tags.names()) == tags
+    assert TaggedProposal.objects.filter(content_object=restored).count() == len(tags)
