@@ -166,6 +166,28 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_superuser = False
 
 
+def verify(user):
+    """Give `user` a verified primary e-mail address: may vote, comment, propose, report."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A préconisation on the home topic (the real catalogue holds it)."""
+
+    class Meta:
+        model = "proposals.Proposal"
+
+    topic = factory.LazyFunction(lambda: apps.get_model("proposals", "Topic").objects.get(is_home=True))
+    title = factory.Sequence(lambda n: f"Préconisation d’essai {n}")
+    slug = factory.Sequence(lambda n: f"preconisation-d-essai-{n}")
+    body = "Ouvrir une maison de l’Europe dans chaque quartier."
+
+
 CATALOGUE_APPS = ["cooperation", "networks", "proposals"]
 
 
@@ -198,6 +220,7 @@ _FACTORIES = {
     "membership_factory": MembershipFactory,
     "user_factory": UserFactory,
     "staff_user_factory": StaffUserFactory,
+    "proposal_factory": ProposalFactory,
 }
 
 
@@ -224,6 +247,17 @@ def citizen(db):
 @pytest.fixture
 def other_citizen(db):
     return UserFactory(username="citoyen")
+
+
+@pytest.fixture
+def verified_citizen(citizen):
+    """The citizen, with a verified primary address: may take part."""
+    return verify(citizen)
+
+
+@pytest.fixture
+def verified_other_citizen(other_citizen):
+    return verify(other_citizen)
 
 
 @pytest.fixture

@@ -29,24 +29,6 @@ def fresh_rate_limits():
     cache.clear()
 
 
-def verify(user):
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    return user
-
-
-@pytest.fixture
-def verified_citizen(citizen):
-    """The citizen, with a verified primary address: may vote, comment, propose."""
-    return verify(citizen)
-
-
-@pytest.fixture
-def verified_other_citizen(other_citizen):
-    return verify(other_citizen)
-
-
 @pytest.fixture
 def unverified_citizen(citizen):
     EmailAddress.objects.create(user=citizen, email=citizen.email, verified=False, primary=True)

@@ -1,5 +1,4 @@
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.management import call_command
 
 from proposals import services
@@ -8,9 +7,8 @@ from proposals.models import Proposal, ProposalStatus, TaggedProposal
 pytestmark = pytest.mark.django_db
 
 
-def test_reloading_keeps_what_participation_changed(user_factory):
-    citizen = user_factory()
-    EmailAddress.objects.create(user=citizen, email=citizen.email, verified=True, primary=True)
+def test_reloading_keeps_what_participation_changed(verified_citizen):
+    citizen = verified_citizen
     proposal = Proposal.objects.filter(is_official=True).order_by("pk").first()
     services.vote_cast(proposal=proposal, user=citizen, value="pour")
     services.proposal_answer(proposal=proposal, status=ProposalStatus.ADOPTED, answer="Retenue en conseil.")

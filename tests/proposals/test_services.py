@@ -20,11 +20,10 @@ from proposals.models import (
     ProposalStatus,
     Report,
     ReportReason,
-    Topic,
     Vote,
     VoteValue,
 )
-from tests.factories import UserFactory
+from tests.factories import ProposalFactory, UserFactory, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -33,23 +32,11 @@ _numbers = itertools.count(1)
 
 
 def verified_user(**kwargs):
-    """A user whose primary e-mail address is verified: may vote, comment, report."""
-    user = UserFactory(**kwargs)
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    return user
+    return verify(UserFactory(**kwargs))
 
 
 def make_proposal(**kwargs):
-    number = next(_numbers)
-    fields = {
-        "topic": Topic.objects.get(is_home=True),
-        "title": f"Préconisation d’essai {number}",
-        "slug": f"preconisation-d-essai-{number}",
-        "body": "Ouvrir une maison de l’Europe dans chaque quartier.",
-    }
-    return Proposal.objects.create(**(fields | kwargs))
+    return ProposalFactory(**kwargs)
 
 
 @pytest.fixture

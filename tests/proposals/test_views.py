@@ -1,27 +1,22 @@
 import pytest
-from allauth.account.models import EmailAddress
 from django.test import Client
 
 from proposals import services
 from proposals.models import Comment, Proposal, ProposalStatus, Report, Topic, Vote
+from tests.factories import verify
 from tests.pages import query_count, visible_text
 
 pytestmark = pytest.mark.django_db
 
 
-def _verified(user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
 @pytest.fixture
 def citizen_user(user_factory):
-    return _verified(user_factory(display_name="Camille"))
+    return verify(user_factory(display_name="Camille"))
 
 
 @pytest.fixture
 def other_user(user_factory):
-    return _verified(user_factory(display_name="Dominique"))
+    return verify(user_factory(display_name="Dominique"))
 
 
 @pytest.fixture
@@ -342,7 +337,7 @@ def test_others_cannot_edit_or_delete_a_comment(proposal, citizen_user, other_us
 def test_three_reports_hide_a_comment(proposal, citizen_user, user_factory, client):
     comment = Comment.objects.create(proposal=proposal, author=citizen_user, body="Propos douteux")
     for _ in range(3):
-        reporter = _logged_in(_verified(user_factory()))
+        reporter = _logged_in(verify(user_factory()))
         response = reporter.post(
             f"/preconisations/commentaires/{comment.pk}/signaler/", {"reason": "injure", "details": "insulte"}
         )
