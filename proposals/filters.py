@@ -33,7 +33,6 @@ class ProposalFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Tag.objects.order_by("name"),
         empty_label=_("Toutes les étiquettes"),
-        distinct=True,
         error_messages={"invalid_choice": _("Cette étiquette n’existe pas.")},
     )
     axe = axis_filter()
