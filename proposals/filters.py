@@ -14,9 +14,10 @@ ORDERINGS = {
     "commentees": (F("comment_count").desc(), F("id").desc()),
     "debattues": (DEBATE_SCORE.desc(), F("id").desc()),
 }
+# The first one is what the list shows with no ?tri= (the model's default ordering).
 ORDERING_LABELS = [
-    ("soutien", _("Les plus soutenues")),
     ("recentes", _("Les plus récentes")),
+    ("soutien", _("Les plus soutenues")),
     ("commentees", _("Les plus commentées")),
     ("debattues", _("Les plus débattues")),
 ]
