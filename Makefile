@@ -11,13 +11,14 @@ WORKERS ?= 4
 LOCK := $(PYTHON) scripts/locked.py .data/setup.lock
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help run serve test test-fast setup install db superuser benchmark screenshots stop-db lock clean
+.PHONY: help run serve test test-fast setup install db compilemessages messages superuser benchmark screenshots stop-db lock clean
 
 help:
 	@echo "make run        set up and serve http://$(HOST):$(PORT) (development server)"
 	@echo "make serve      set up and serve with gunicorn, DEBUG off (production-like)"
 	@echo "make test       set up and run the whole test suite, browser tests included"
 	@echo "make superuser  create an administrator account for /admin/"
+	@echo "make messages   update the English catalogue (locale/en) after changing a string"
 	@echo "make benchmark  measure the catalogue pages on 30,000 partnerships"
 	@echo "make stop-db    stop the embedded PostgreSQL (when DATABASE_URL is unset)"
 
@@ -34,9 +35,20 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 		-r requirements.lock -r requirements-dev.lock
 	@touch $@
 
-db: install
+db: install compilemessages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_catalogue
+
+# The compiled catalogue (locale/*/LC_MESSAGES/django.mo) is committed: without GNU
+# gettext (msgfmt) the committed one is used as it is.
+compilemessages: install
+	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=$(VENV) --ignore=.data --ignore=node_modules -v 0; \
+	else echo "msgfmt not found (GNU gettext): using the committed locale/*/LC_MESSAGES/django.mo"; fi
+
+# For maintainers, after changing a translatable string (needs GNU gettext): update
+# locale/en/LC_MESSAGES/django.po, translate the new entries, then `make compilemessages`.
+messages: install
+	$(MANAGE) makemessages -l en --ignore=$(VENV) --ignore=node_modules --ignore=.data --no-obsolete
 
 run: setup
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)

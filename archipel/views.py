@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,7 +19,7 @@ def home(request):
     home_bodies = LocalAuthority.objects.home_bodies()
     partnerships = (
         Partnership.objects.filter(french_authority__in=home_bodies)
-        .select_related("partner__country")
+        .select_related("partner__country", "french_authority")
         .order_by("kind", "partner__name")
     )
     city_networks = Network.objects.city_networks()
@@ -34,8 +35,42 @@ def home(request):
     return render(
         request,
         "archipel/home.html",
-        {"topic": topic, "partnerships": partnerships, "counts": counts, "proposals": proposals},
+        {
+            "topic": topic,
+            "partnerships": partnerships,
+            "counts": counts,
+            "proposals": proposals,
+            "map_points": _partner_map_points(partnerships),
+        },
     )
+
+
+def _partner_map_points(partnerships):
+    """The home city then each partner with coordinates, as dicts for `json_script` (no query)."""
+    points, seen = [], set()
+    homes = [p.french_authority for p in partnerships]
+    home = next((a for a in homes if a.slug == settings.ARCHIPEL_HOME_AUTHORITY), None)
+    home = home or next((a for a in homes if a.latitude is not None), None)
+    if home is not None and home.latitude is not None:
+        points.append(_point(home, home.get_absolute_url(), "home"))
+        seen.add(home.pk)
+    for partnership in partnerships:
+        partner = partnership.partner
+        if partner.latitude is None or partner.pk in seen:
+            continue
+        seen.add(partner.pk)
+        points.append(_point(partner, partnership.get_absolute_url(), partnership.get_kind_display()))
+    return points
+
+
+def _point(authority, url, kind):
+    return {
+        "name": authority.localized_name,
+        "lat": float(authority.latitude),
+        "lng": float(authority.longitude),
+        "url": url,
+        "kind": str(kind),
+    }
 
 
 @never_cache

@@ -32,6 +32,15 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         kwargs.setdefault("empty_label", None)
         super().__init__(*args, **kwargs)
 
+    def build_choices(self, fields, labels):
+        # django-filter looks descending labels up by "-<param>", not "-<field>": without
+        # this, "Z → A" labels were replaced by "<A → Z label> (décroissant)", frozen in
+        # the language active at import.
+        descending = {
+            f"-{param}": labels[f"-{field}"] for field, param in fields.items() if f"-{field}" in labels
+        }
+        return super().build_choices(fields, {**labels, **descending})
+
     def get_ordering_value(self, param):
         value = super().get_ordering_value(param)
         name = value.removeprefix("-")
@@ -42,6 +51,17 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if not value:
             return qs
         return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
+
+
+class LocalizedNameChoiceField(forms.ModelChoiceField):
+    """Options labelled with the place's name in the reader's language (Barcelone / Barcelona)."""
+
+    def label_from_instance(self, obj):
+        return obj.localized_name
+
+
+class LocalizedNameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = LocalizedNameChoiceField
 
 
 def axis_filter() -> django_filters.ModelChoiceFilter:
@@ -70,7 +90,7 @@ class PartnershipFilter(django_filters.FilterSet):
         choices=PartnershipKind.choices,
         empty_label=_("Tous les types"),
     )
-    pays = django_filters.ModelChoiceFilter(
+    pays = LocalizedNameChoiceFilter(
         widget=PlainSelect,
         field_name="partner__country",
         label=_("Pays du partenaire"),

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
@@ -33,6 +34,13 @@ class CountryManager(models.Manager):
         return self.get(code=code)
 
 
+def localized_name(place) -> str:
+    """`place.name_en` when the active language is English and it is known, else `place.name`."""
+    if place.name_en and (get_language() or "").split("-")[0] == "en":
+        return place.name_en
+    return place.name
+
+
 class Country(models.Model):
     code = models.CharField(
         _("code ISO"),
@@ -53,6 +61,11 @@ class Country(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def localized_name(self):
+        """The name in the reader's language: `name_en` in English when known, else `name`."""
+        return localized_name(self)
 
     def get_absolute_url(self):
         return reverse("cooperation:partnership_list") + f"?pays={self.code}"
@@ -176,6 +189,11 @@ class LocalAuthority(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def localized_name(self):
+        """The name in the reader's language: `name_en` in English when known, else `name`."""
+        return localized_name(self)
 
     def get_absolute_url(self):
         return reverse("cooperation:authority_detail", args=[self.slug])

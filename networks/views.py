@@ -44,8 +44,24 @@ def network_detail(request, slug):
             "network": network,
             "members_by_country": _group_by_country(memberships),
             "member_count": len(memberships),
+            "map_points": _member_map_points(memberships),
         },
     )
+
+
+def _member_map_points(memberships):
+    """Member authorities with coordinates, as dicts for `json_script` (already loaded: no query)."""
+    return [
+        {
+            "name": m.authority.localized_name,
+            "lat": float(m.authority.latitude),
+            "lng": float(m.authority.longitude),
+            "url": m.authority.get_absolute_url(),
+            "kind": m.role,
+        }
+        for m in memberships
+        if m.authority is not None and m.authority.latitude is not None
+    ]
 
 
 def _group_by_country(memberships):
@@ -53,7 +69,7 @@ def _group_by_country(memberships):
 
     def country_name(membership):
         country = membership.country
-        return country.name if country else _("International")
+        return country.localized_name if country else _("International")
 
     rows = sorted(memberships, key=lambda m: (m.country is None, country_name(m), m.member.name))
     return [(name, list(group)) for name, group in groupby(rows, key=country_name)]
