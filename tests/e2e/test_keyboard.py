@@ -67,7 +67,7 @@ def test_a_citizen_votes_and_comments_with_the_keyboard_alone(site, page):
     page.keyboard.press("Space")
     expect(vote_box.get_by_role("button", name="Pour")).to_have_attribute("aria-pressed", "true")
     expect(vote_box.locator(".vote-for")).to_contain_text("1")
-    expect(vote_box.get_by_role("status")).to_have_text("Votre vote a été enregistré.")
+    expect(page.locator("#vote-status")).to_have_text("Votre vote a été enregistré.")
     # The box was swapped in place: the focus stays on the button just pressed.
     assert focused(page)["text"] == "Pour"
 
