@@ -12,6 +12,7 @@ admin.site.index_title = _("Catalogue et participation")
 urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
+    path("mentions-legales/", views.legal, name="legal"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("cooperation.urls")),
     path("reseaux/", include("networks.urls")),

@@ -73,6 +73,11 @@ def _point(authority, url, kind):
     }
 
 
+@require_safe
+def legal(request):
+    return render(request, "archipel/legal.html")
+
+
 @never_cache
 @require_safe
 def health(request):

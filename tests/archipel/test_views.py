@@ -86,3 +86,12 @@ def test_pages_load_nothing_from_other_hosts(client):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     html = response.content.decode()
     assert "cdn" not in html.lower() and "googleapis" not in html
+
+
+def test_the_legal_page_says_what_is_kept(client):
+    response = client.get("/mentions-legales/")
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "Mentions légales et confidentialité" in text
+    assert "Personne d’autre que vous ne voit qui a voté quoi" in text
+    assert 'href="/mentions-legales/"' in client.get("/").content.decode()
