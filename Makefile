@@ -69,6 +69,10 @@ superuser: setup
 benchmark: setup
 	$(BIN)/python scripts/benchmark.py
 
+# Main pages at phone and desktop widths, in screenshots/ (git-ignored), for review.
+screenshots: setup
+	$(BIN)/python scripts/screenshots.py
+
 stop-db:
 	@test -x $(BIN)/python && $(BIN)/python -c "from pathlib import Path; \
 		from archipel.embedded_postgres import stop; stop(Path('.').resolve())" || true
