@@ -30,8 +30,14 @@ PAGES = {
 }
 WIDTHS = {"telephone": 390, "bureau": 1280}
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -47,8 +53,10 @@ def main() -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=BASE_DIR, env={**os.environ, "DEBUG": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=BASE_DIR,
+        env={**os.environ, "DEBUG": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -64,8 +72,11 @@ def main() -> None:
                 for name, path in PAGES.items():
                     locale = "en-GB" if name.startswith("english") else "fr-FR"
                     context = playwright.chromium.launch_persistent_context(
-                        tempfile.mkdtemp(prefix="archipel-shots-"), executable_path="/usr/bin/chromium",
-                        args=CHROMIUM_ARGS, viewport={"width": width, "height": 900}, locale=locale,
+                        tempfile.mkdtemp(prefix="archipel-shots-"),
+                        executable_path="/usr/bin/chromium",
+                        args=CHROMIUM_ARGS,
+                        viewport={"width": width, "height": 900},
+                        locale=locale,
                     )
                     page = context.new_page()
                     page.goto(base + path, wait_until="networkidle")

@@ -60,9 +60,11 @@ def watch(page, site):
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on(
         "request",
-        lambda request: request.url.startswith(("http:", "https:"))
-        and urlsplit(request.url).netloc != own_host
-        and problems.append(f"third-party request: {request.url}"),
+        lambda request: (
+            request.url.startswith(("http:", "https:"))
+            and urlsplit(request.url).netloc != own_host
+            and problems.append(f"third-party request: {request.url}")
+        ),
     )
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => "
