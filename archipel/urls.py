@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from archipel import views
+from archipel import opendata, views
 
 admin.site.site_header = _("Archipel — administration")
 admin.site.site_title = _("Archipel")
@@ -13,6 +13,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
     path("mentions-legales/", views.legal, name="legal"),
+    path("donnees/", opendata.index, name="opendata"),
+    path("donnees/<str:name>", opendata.dataset, name="opendata_file"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("cooperation.urls")),
     path("reseaux/", include("networks.urls")),

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+from django.db.models import Case, Value, When
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -209,7 +210,7 @@ def twinnings_import(
     """Import partnerships of `kind` from a twin-towns CSV file, in one transaction.
 
     city1 becomes the French-side authority (`french_authority`), city2 the partner.
-    Authorities are matched by (country, name case-insensitively, kind commune) and
+    Authorities are matched by (country, name case-insensitively; a commune first) and
     created when missing, with their coordinates; countries are matched by ISO code or
     name and created from cooperation.countries when missing. Bad rows are skipped and
     listed in the report with their line numbers; partnerships already present (in
@@ -229,13 +230,17 @@ def twinnings_import(
 
     with transaction.atomic():
         countries = _CountryResolver()
-        # Existing communes, by (country code, name without case); the oldest wins.
+        # Existing authorities, by (country code, name without case): communes first, then
+        # the oldest, so that a file exported by /donnees/ (a region's partnerships too)
+        # imports back onto the same rows.
         code_by_country_id = {country.pk: code for code, country in countries.by_code.items()}
         authorities: dict[tuple[str, str], int | _PendingAuthority] = {}
         authority_names: dict[int, str] = {}
         for pk, country_id, name in (
-            LocalAuthority.objects.filter(kind=AuthorityKind.COMMUNE)
-            .order_by("pk")
+            LocalAuthority.objects.alias(
+                is_other_kind=Case(When(kind=AuthorityKind.COMMUNE, then=Value(0)), default=Value(1))
+            )
+            .order_by("is_other_kind", "pk")
             .values_list("pk", "country_id", "name")
         ):
             key = (code_by_country_id[country_id], name.casefold())

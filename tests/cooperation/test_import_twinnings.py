@@ -58,9 +58,10 @@ def castelnau(db):
 
 @pytest.fixture
 def albi_metropole(db):
-    """Takes the slugs "albi" and "albi-fr": the new commune Albi must go further."""
+    """Takes the slugs "albi" and "albi-fr" (other names: an authority of the same name, of
+    any kind, would be matched): the new commune Albi must go further."""
     france = Country.objects.get(code="FR")
-    LocalAuthority.objects.create(name="Albi", slug="albi", kind=AuthorityKind.METROPOLIS, country=france)
+    LocalAuthority.objects.create(name="Albi Métropole", slug="albi", kind=AuthorityKind.METROPOLIS, country=france)
     LocalAuthority.objects.create(
         name="Albi Agglo", slug="albi-fr", kind=AuthorityKind.METROPOLIS, country=france
     )
