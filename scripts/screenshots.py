@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
 OUT = BASE_DIR / "screenshots"
 PAGES = {
     "accueil": "/",
@@ -29,16 +30,6 @@ PAGES = {
     "english-partners": "/partenariats/?type=jumelage",
 }
 WIDTHS = {"telephone": 390, "bureau": 1280}
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def free_port() -> int:
@@ -49,6 +40,9 @@ def free_port() -> int:
 
 def main() -> None:
     from playwright.sync_api import sync_playwright
+
+    # The same browser and flags as the browser tests.
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
     port = free_port()
     server = subprocess.Popen(
@@ -73,7 +67,7 @@ def main() -> None:
                     locale = "en-GB" if name.startswith("english") else "fr-FR"
                     context = playwright.chromium.launch_persistent_context(
                         tempfile.mkdtemp(prefix="archipel-shots-"),
-                        executable_path="/usr/bin/chromium",
+                        executable_path=CHROMIUM,
                         args=CHROMIUM_ARGS,
                         viewport={"width": width, "height": 900},
                         locale=locale,
