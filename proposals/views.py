@@ -65,7 +65,9 @@ def proposal_list(request):
 
 @require_safe
 def proposal_detail(request, slug):
-    proposal = _get_proposal(slug)
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("author", "topic").prefetch_related("tags", "themes"), slug=slug
+    )
     return _render_detail(request, proposal)
 
 
@@ -83,14 +85,13 @@ def _render_detail(request, proposal, *, comment_form=None, status=200):
         replies.setdefault(reply.parent_id, []).append(reply)
     for comment in comments.object_list:
         comment.reply_list = replies.get(comment.pk, [])
-    tags_and_themes = Proposal.objects.prefetch_related("tags", "themes").get(pk=proposal.pk)
     return render(
         request,
         "proposals/proposal_detail.html",
         {
             "proposal": proposal,
-            "tags": tags_and_themes.tags.all(),
-            "themes": tags_and_themes.themes.all(),
+            "tags": proposal.tags.all(),
+            "themes": proposal.themes.all(),
             "my_vote": _user_votes(request.user, [proposal]).get(proposal.pk),
             "comments": comments,
             "comment_form": comment_form or CommentForm(),
