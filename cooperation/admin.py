@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import (
     ActionField,
+    ActivityType,
     Country,
     LocalAuthority,
     Organisation,
@@ -106,11 +107,36 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "kind", "country"]
-    list_filter = ["kind", "country__continent", "country"]
+    list_display = ["name", "acronym", "kind", "country", "city", "in_directory"]
+    list_filter = ["in_directory", "kind", "country__continent", "country", "action_fields", "activities"]
     list_select_related = ["country"]
-    search_fields = ["name", "acronym", "slug"]
-    autocomplete_fields = ["country"]
+    search_fields = ["name", "acronym", "slug", "city", "department"]
+    autocomplete_fields = ["country", "intervention_countries", "partnerships"]
+    filter_horizontal = ["action_fields", "activities"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "kind", "country", "description"]}),
+        (
+            _("Annuaire des acteurs"),
+            {
+                "fields": [
+                    "in_directory",
+                    ("city", "department"),
+                    "intervention_countries",
+                    "action_fields",
+                    "activities",
+                    "partnerships",
+                ]
+            },
+        ),
+        (_("Contact"), {"fields": ["offices", ("phone", "email"), "website"]}),
+    ]
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "slug"]
+    search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 

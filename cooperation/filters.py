@@ -1,13 +1,15 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import (
     ActionField,
+    ActivityType,
     Continent,
     Country,
     LocalAuthority,
+    Organisation,
     Partnership,
     PartnershipKind,
     SustainableDevelopmentGoal,
@@ -177,3 +179,69 @@ class PartnershipFilter(django_filters.FilterSet):
         by_slug = LocalAuthority.objects.filter(slug=value)
         by_name = LocalAuthority.objects.filter(sort_name__contains=sort_key(Value(value)))
         return queryset.filter(french_authority__in=by_slug if by_slug.exists() else by_name)
+
+
+class ActorFilter(django_filters.FilterSet):
+    """The five criteria of /acteurs/ (those of the Basse-Normandie directory), French names."""
+
+    q = django_filters.CharFilter(
+        method="filter_name",
+        label=_("Nom ou sigle"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("Occitanie Coopération")}),
+    )
+    lieu = django_filters.CharFilter(
+        method="filter_place",
+        label=_("Ville ou département"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": _("Haute-Garonne")}),
+    )
+    pays = LocalizedNameChoiceFilter(
+        widget=PlainSelect,
+        field_name="intervention_countries",
+        label=_("Pays d’intervention"),
+        to_field_name="code",
+        queryset=Country.objects.filter(
+            Exists(Organisation.intervention_countries.through.objects.filter(country=OuterRef("pk")))
+        ),
+        empty_label=_("Tous les pays"),
+    )
+    champ = django_filters.ModelChoiceFilter(
+        widget=PlainSelect,
+        field_name="action_fields",
+        label=_("Domaine d’intervention"),
+        to_field_name="slug",
+        queryset=ActionField.objects.all(),
+        empty_label=_("Tous les domaines"),
+    )
+    activite = django_filters.ModelChoiceFilter(
+        widget=PlainSelect,
+        field_name="activities",
+        label=_("Type d’activité"),
+        to_field_name="slug",
+        queryset=ActivityType.objects.all(),
+        empty_label=_("Tous les types d’activité"),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def filter_name(self, queryset, name, value):
+        """Words of the name or the acronym, case and accents folded ("cooperation" finds Coopération)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        folded = sort_key(Value(value))
+        return queryset.alias(folded_name=sort_key("name"), folded_acronym=sort_key("acronym")).filter(
+            Q(folded_name__contains=folded) | Q(folded_acronym__contains=folded)
+        )
+
+    def filter_place(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        folded = sort_key(Value(value))
+        return queryset.alias(folded_city=sort_key("city"), folded_department=sort_key("department")).filter(
+            Q(folded_city__contains=folded) | Q(folded_department__contains=folded)
+        )

@@ -18,8 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from django.db.models import Case, Value, When
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils.text import slugify
 
 from cooperation import countries as iso

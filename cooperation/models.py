@@ -229,8 +229,41 @@ class OrganisationKind(models.TextChoices):
     UNIVERSITY = "universite", _("Université ou école")
 
 
+class ActivityType(models.Model):
+    """What an actor of the directory does: plaidoyer, animation de réseau, financement…"""
+
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    slug = models.SlugField(_("identifiant d’URL"), max_length=150, unique=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("type d’activité")
+        verbose_name_plural = _("types d’activité")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:actor_list") + f"?activite={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def in_directory(self):
+        return self.filter(in_directory=True)
+
+    def for_cards(self):
+        """Everything an actor card shows, in a fixed number of queries."""
+        return self.select_related("country").prefetch_related("action_fields", "activities")
+
+
 class Organisation(models.Model):
-    """A member of a network that is not a local authority (CNES, ESA, Arianespace…)."""
+    """An association, institution or company: a network member, an actor of the directory, or both."""
 
     name = models.CharField(_("nom"), max_length=200)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
@@ -246,8 +279,44 @@ class Organisation(models.Model):
         help_text=_("Vide pour une organisation internationale."),
     )
     description = models.TextField(_("description"), blank=True)
+    # The directory of actors (/acteurs/): where it is, where and how it acts, how to reach it.
+    in_directory = models.BooleanField(
+        _("dans l’annuaire des acteurs"),
+        default=False,
+        db_index=True,
+        help_text=_("Cochez pour la montrer dans l’annuaire des acteurs (/acteurs/)."),
+    )
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    department = models.CharField(
+        _("département"), max_length=120, blank=True, help_text=_("Par exemple « Haute-Garonne (31) ».")
+    )
+    intervention_countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("pays d’intervention"),
+        blank=True,
+        related_name="active_organisations",
+    )
+    action_fields = models.ManyToManyField(
+        "ActionField", verbose_name=_("domaines d’intervention"), blank=True, related_name="organisations"
+    )
+    activities = models.ManyToManyField(
+        ActivityType, verbose_name=_("types d’activité"), blank=True, related_name="organisations"
+    )
+    offices = models.TextField(
+        _("bureaux"), blank=True, help_text=_("Les adresses, séparées par une ligne vide.")
+    )
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    partnerships = models.ManyToManyField(
+        "Partnership",
+        verbose_name=_("partenariats"),
+        blank=True,
+        related_name="organisations",
+        help_text=_("Les partenariats auxquels elle prend part."),
+    )
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(OrganisationQuerySet)()
 
     class Meta:
         ordering = [sort_key("name")]

@@ -8,5 +8,6 @@ urlpatterns = [
     path("partenariats/", views.partnership_list, name="partnership_list"),
     path("partenariats/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
     path("collectivites/<slug:slug>/", views.authority_detail, name="authority_detail"),
+    path("acteurs/", views.actor_list, name="actor_list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
 ]

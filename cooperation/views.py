@@ -1,8 +1,9 @@
 from django.shortcuts import get_object_or_404, render
 
 from cooperation.browse import browse
-from cooperation.filters import PartnershipFilter
+from cooperation.filters import ActorFilter, PartnershipFilter
 from cooperation.models import LocalAuthority, Organisation, Partnership
+from cooperation.search import sort_key
 
 
 def partnership_list(request):
@@ -46,10 +47,26 @@ def authority_detail(request, slug):
 
 
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation.objects.select_related("country"), slug=slug)
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("country").prefetch_related(
+            "intervention_countries", "action_fields", "activities"
+        ),
+        slug=slug,
+    )
     memberships = organisation.memberships.select_related("network").order_by("network__name")
     return render(
         request,
         "cooperation/organisation_detail.html",
-        {"organisation": organisation, "memberships": memberships},
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "partnerships": organisation.partnerships.for_cards(),
+        },
     )
+
+
+def actor_list(request):
+    """The directory of actors: associations, institutions and companies acting internationally."""
+    actors = Organisation.objects.in_directory().for_cards().order_by(sort_key("name"), "pk")
+    result = browse(request, ActorFilter, actors)
+    return render(request, "cooperation/actor_list.html", {"result": result}, status=result.status)

@@ -61,7 +61,9 @@ def albi_metropole(db):
     """Takes the slugs "albi" and "albi-fr" (other names: an authority of the same name, of
     any kind, would be matched): the new commune Albi must go further."""
     france = Country.objects.get(code="FR")
-    LocalAuthority.objects.create(name="Albi Métropole", slug="albi", kind=AuthorityKind.METROPOLIS, country=france)
+    LocalAuthority.objects.create(
+        name="Albi Métropole", slug="albi", kind=AuthorityKind.METROPOLIS, country=france
+    )
     LocalAuthority.objects.create(
         name="Albi Agglo", slug="albi-fr", kind=AuthorityKind.METROPOLIS, country=france
     )
