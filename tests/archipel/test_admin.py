@@ -32,6 +32,7 @@ CHANGELISTS = [
     "cooperation_sustainabledevelopmentgoal",
     "cooperation_actionfield",
     "cooperation_source",
+    "cooperation_activitytype",
     "cooperation_partnership",
     "networks_network",
     "networks_membership",
