@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from archipel.forms import DeleteAccountForm, DisplayNameForm
 from proposals.models import Comment, Proposal, Vote
-from proposals.permissions import is_verified
+from archipel.permissions import is_verified
 from proposals.services import account_delete as account_delete_service
 
 PROFILE_PAGE_SIZE = 10

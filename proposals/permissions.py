@@ -1,22 +1,12 @@
 """Who may do what: one readable predicate per action, used by views and templates.
 
 Taking part (voting, commenting, proposing, reporting) needs a signed-in user whose
-e-mail address is verified; `is_verified` is the one place that says so.
+e-mail address is verified; `archipel.permissions.is_verified` is the one place that
+says so.
 """
 
-from allauth.account.models import EmailAddress
-
+from archipel.permissions import is_verified
 from proposals.models import Comment, Proposal
-
-
-def is_verified(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    cached = getattr(user, "_archipel_is_verified", None)
-    if cached is None:
-        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
-        user._archipel_is_verified = cached  # one query per request, not one per button
-    return cached
 
 
 def can_take_part(user) -> bool:

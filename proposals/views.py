@@ -10,7 +10,7 @@ from proposals import permissions, services
 from proposals.filters import ProposalFilter
 from proposals.forms import CommentForm, ProposalForm, ReportForm, VoteForm
 from proposals.models import Comment, Proposal, Topic, Vote
-from proposals.ratelimit import rate_limit
+from archipel.ratelimit import rate_limit
 
 COMMENTS_PER_PAGE = 20
 

@@ -1,4 +1,5 @@
-"""Rate limits on participation, per user and per address, shared through the cache.
+"""Rate limits on writes (participation, ratings, newsletter sign-ups), per user and per
+address, shared through the cache.
 
 With REDIS_URL set the cache is Redis, so every gunicorn worker counts together.
 """
@@ -16,6 +17,8 @@ DEFAULT_LIMITS = {
     "comment": (10, 60),
     "propose": (5, 3600),
     "report": (20, 3600),
+    "rate": (30, 60),
+    "subscribe": (10, 3600),
 }
 
 
