@@ -245,3 +245,45 @@ class ActorFilter(django_filters.FilterSet):
         return queryset.alias(folded_city=sort_key("city"), folded_department=sort_key("department")).filter(
             Q(folded_city__contains=folded) | Q(folded_department__contains=folded)
         )
+
+
+class EvaluationFilter(PartnershipFilter):
+    """/evaluation/: the filters of /partenariats/, the state of evaluation, and sorts by
+    last assessment, spending and citizens' rating."""
+
+    evaluation = django_filters.ChoiceFilter(
+        widget=PlainSelect,
+        method="filter_evaluated",
+        label=_("Évaluation"),
+        choices=[("publiee", _("Avec un bilan publié")), ("aucune", _("Sans aucun bilan"))],
+        empty_label=_("Toutes"),
+    )
+    tri = StableOrderingFilter(
+        fields=(
+            ("last_assessed_year", "evaluation"),
+            ("spending", "depenses"),
+            ("rating_average", "note"),
+            ("partner__sort_name", "partenaire"),
+        ),
+        field_labels={
+            "-last_assessed_year": _("Dernière évaluation (récente d’abord)"),
+            "last_assessed_year": _("Dernière évaluation (ancienne d’abord)"),
+            "-spending": _("Dépenses (les plus élevées d’abord)"),
+            "spending": _("Dépenses (les plus faibles d’abord)"),
+            "-rating_average": _("Note citoyenne (la meilleure d’abord)"),
+            "rating_average": _("Note citoyenne (la plus basse d’abord)"),
+            "partner__sort_name": _("Partenaire (A → Z)"),
+            "-partner__sort_name": _("Partenaire (Z → A)"),
+        },
+    )
+
+    class Meta:
+        model = Partnership
+        fields = []
+
+    def filter_evaluated(self, queryset, name, value):
+        if value == "publiee":
+            return queryset.filter(last_assessed_year__isnull=False)
+        if value == "aucune":
+            return queryset.filter(last_assessed_year__isnull=True)
+        return queryset

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cooperation.services import reviews_forget
 from proposals import permissions
 from proposals.models import (
     REPORTS_TO_HIDE,
@@ -336,8 +337,8 @@ def _after_moderation(target, resolve_reports: bool, template: str, **context) -
 
 @transaction.atomic
 def account_delete(*, user) -> None:
-    """Delete an account: votes go and the counts follow; comments stay as "compte
-    supprimé" and proposals stay without a name (their foreign keys are SET_NULL)."""
+    """Delete an account: votes and partnership reviews go and the counts follow; comments
+    stay as "compte supprimé" and proposals stay without a name (SET_NULL foreign keys)."""
     voted = list(Vote.objects.filter(user=user).values_list("proposal_id", flat=True))
     # Lock in pk order, as a vote would, so a concurrent vote cannot deadlock with us.
     list(
@@ -345,6 +346,7 @@ def account_delete(*, user) -> None:
     )
     Vote.objects.filter(user=user).delete()
     proposals_recount(voted)
+    reviews_forget(author=user)
     user.delete()
 
 
