@@ -1,233 +1,735 @@
 """/donnees/: the catalogue as open data (Licence Ouverte 2.0), nothing personal.
 
-Large files stream row by row (`.iterator()`), so a catalogue of 30,000 partnerships
-costs the same few queries and little memory.
+Each dataset is declared once, in `DATASETS`: its rows (a queryset that joins or prefetches
+everything its columns read, so a file costs the same few queries whatever its size) and
+its columns (name, French meaning, value). The CSV, the JSON or GeoJSON file and the data
+dictionary on the /donnees/ page all come from that one declaration.
+
+Files stream row by row (`.iterator()`): prefetches run once per chunk of `CHUNK_SIZE`
+rows, so 30,000 partnerships cost a few queries per 2,000 rows and little memory.
+
+Nothing personal is ever declared here: no user, author, individual vote or subscriber.
+Préconisations give their totals only.
 """
 
 import csv
+import datetime
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextChoices
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from cooperation.importers import HEADER as TWINNINGS_HEADER
-from cooperation.models import LocalAuthority, Partnership, PartnershipKind
-from networks.models import Network
+from cooperation.models import (
+    LocalAuthority,
+    Organisation,
+    Partnership,
+    PartnershipAction,
+    PartnershipAssessment,
+    PartnershipKind,
+    ReviewScore,
+)
+from networks.models import KeyDate, Membership, Network
 from proposals.models import Proposal
 
 LICENCE = {"name": "Licence Ouverte 2.0", "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
+CHUNK_SIZE = 2000
+LIST_SEPARATOR = "|"  # between the items of a list in a CSV cell
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "geojson": "application/geo+json",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its name, its meaning for the data dictionary, and `value(row)`.
+
+    `value` returns a str, int, Decimal, bool, date, list of those, or None; without it,
+    the row's attribute named like the column.
+    """
+
+    name: str
+    description: str
+    value: Callable[[Any], Any] | None = None
+
+    def get(self, row):
+        return self.value(row) if self.value else getattr(row, self.name)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A downloadable dataset: one file per format, named `<slug>.<format>`.
+
+    `rows` returns a fresh queryset (called per request: nothing is cached at import).
+    GeoJSON datasets give `point(row)` = (longitude, latitude) and return only located rows.
+    With `kinds`, `?type=<value>` keeps the rows of that `kind`; an unknown value is a 400.
+    """
+
+    slug: str
+    title: str
+    rows: Callable[[], QuerySet]
+    columns: tuple[Column, ...]
+    formats: tuple[str, ...] = ("csv", "json")
+    note: str = ""
+    point: Callable[[Any], tuple[float, float]] | None = None
+    kinds: type[TextChoices] | None = None
+
+    @property
+    def files(self) -> list[str]:
+        return [f"{self.slug}.{extension}" for extension in self.formats]
+
+
+# Small value helpers -------------------------------------------------------------------------
+
+
+def _slugs(relation: str) -> Callable[[Any], list[str]]:
+    """The slugs of a prefetched many-to-many relation, e.g. a partnership's axes."""
+    return lambda row: [item.slug for item in getattr(row, relation).all()]
+
+
+def _precision(value: str) -> str | None:
+    """A date's precision (year, month, day), None when there is no date."""
+    return value or None
+
+
+def _member_type(membership) -> str:
+    return "collectivite" if membership.authority_id else "organisation"
+
+
+def _member_country(membership) -> str | None:
+    country = membership.member.country
+    return country.code if country else None
+
+
+def _point(authority) -> tuple[float, float]:
+    return float(authority.longitude), float(authority.latitude)
+
+
+# Rows ----------------------------------------------------------------------------------------
+# Ordered by primary key: a file downloaded twice lists its rows in the same order.
+
+
+def _authorities():
+    return LocalAuthority.objects.select_related("country", "parent").order_by("pk")
+
+
+def _twinnings():
+    return Partnership.objects.select_related("french_authority__country", "partner__country").order_by("pk")
+
+
+def _partnerships():
+    return (
+        Partnership.objects.select_related("french_authority", "partner__country")
+        .prefetch_related("themes", "action_fields", "sdgs", "sources")
+        .order_by("pk")
+    )
+
+
+def _networks():
+    return (
+        Network.objects.select_related("headquarters").prefetch_related("themes", "objectives").order_by("pk")
+    )
+
+
+def _memberships():
+    home = LocalAuthority.objects.home_bodies().filter(pk=OuterRef("authority_id"))
+    return (
+        Membership.objects.select_related("network", "authority__country", "organisation__country")
+        .annotate(is_home=Exists(home))
+        .order_by("network_id", "pk")
+    )
+
+
+def _key_dates():
+    return KeyDate.objects.select_related("network").order_by("network_id", "date", "position")
+
+
+def _actors():
+    return (
+        Organisation.objects.in_directory()
+        .select_related("country")
+        .prefetch_related("intervention_countries", "action_fields", "activities")
+        .order_by("pk")
+    )
+
+
+def _proposals():
+    return (
+        Proposal.objects.visible().select_related("topic").prefetch_related("themes", "tags").order_by("pk")
+    )
+
+
+def _evaluations():
+    return Partnership.objects.select_related("french_authority", "partner").order_by("pk")
+
+
+def _actions():
+    return (
+        PartnershipAction.objects.select_related("partnership", "action_field")
+        .prefetch_related("themes", "sdgs", "organisations", "sources")
+        .order_by("pk")
+    )
+
+
+def _assessments():
+    return (
+        PartnershipAssessment.objects.select_related("partnership").prefetch_related("sources").order_by("pk")
+    )
+
+
+def _scores_by_axis():
+    """Citizens' scores summed per partnership and axis: counts, never who gave them."""
+    return (
+        ReviewScore.objects.values(
+            "review__partnership__slug", "theme__slug", "review__partnership_id", "theme_id"
+        )
+        .annotate(
+            average=Avg("score"),
+            total=Count("pk"),
+            **{f"score_{n}": Count("pk", filter=Q(score=n)) for n in range(1, 6)},
+        )
+        .order_by("review__partnership_id", "theme_id")
+    )
+
+
+def _located_partners():
+    in_a_partnership = Exists(
+        Partnership.objects.filter(Q(french_authority=OuterRef("pk")) | Q(partner=OuterRef("pk")))
+    )
+    return (
+        LocalAuthority.objects.filter(in_a_partnership, latitude__isnull=False)
+        .select_related("country")
+        .order_by("pk")
+    )
+
+
+def _located_network_members():
+    memberships = Membership.objects.select_related("network").order_by("network__slug")
+    return (
+        LocalAuthority.objects.filter(
+            Exists(Membership.objects.filter(authority=OuterRef("pk"))), latitude__isnull=False
+        )
+        .select_related("country")
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+        .order_by("pk")
+    )
+
+
+# The datasets --------------------------------------------------------------------------------
+# Adding one is a `Dataset(...)` here: the page, the files and most tests follow from it
+# (tests/archipel/test_opendata.py wants its query count in QUERIES). Declare only what a
+# visitor may already read on the site, and never a user, an author or a single vote.
+
+_AUTHORITY_PROPERTIES = (
+    Column("name", _("nom")),
+    Column("slug", _("identifiant, celui de la page /collectivites/<slug>/")),
+    Column("country", _("pays, code ISO 3166-1 alpha-2"), lambda a: a.country.code),
+    Column("kind", _("type : commune, metropole, departement, region, province ou comte")),
+)
 
 DATASETS = [
-    {
-        "slug": "partenariats.csv",
-        "title": _("Partenariats"),
-        "format": "CSV",
-        "columns": [
-            (
-                "city1, country1, lat1, lng1",
-                _("la collectivité française : nom, code pays ISO, latitude, longitude"),
+    Dataset(
+        slug="collectivites",
+        title=_("Collectivités"),
+        rows=_authorities,
+        columns=(
+            Column("slug", _("identifiant, celui de la page /collectivites/<slug>/")),
+            Column("name", _("nom en français")),
+            Column("name_en", _("nom en anglais, vide s’il n’est pas connu")),
+            Column("kind", _("type : commune, metropole, departement, region, province ou comte")),
+            Column("country", _("pays, code ISO 3166-1 alpha-2"), lambda a: a.country.code),
+            Column("country_name", _("nom du pays"), lambda a: a.country.name),
+            Column(
+                "parent",
+                _("identifiant de la collectivité de rattachement (la métropole d’une ville)"),
+                lambda a: a.parent.slug if a.parent else None,
             ),
-            ("city2, country2, lat2, lng2", _("la collectivité partenaire, de même")),
-        ],
-        "note": _(
-            "Le format courant des fichiers de villes jumelles, celui que lit `import_twinnings` ; "
-            "par type (?type=jumelage ou ?type=accord-de-cooperation), exporter puis réimporter ne change rien."
+            Column("latitude", _("latitude (WGS 84, degrés décimaux)")),
+            Column("longitude", _("longitude (WGS 84, degrés décimaux)")),
         ),
-    },
-    {
-        "slug": "partenaires.geojson",
-        "title": _("Collectivités engagées dans un partenariat"),
-        "format": "GeoJSON",
-        "columns": [("name, slug, country, kind", _("nom, identifiant, pays (ISO), type de collectivité"))],
-        "note": _("Points WGS 84 (longitude, latitude) des collectivités dont la position est connue."),
-    },
-    {
-        "slug": "reseaux.json",
-        "title": _("Réseaux de villes"),
-        "format": "JSON",
-        "columns": [
-            ("name, acronym, slug, kind, scope, founded, declared_size", _("identité du réseau")),
-            ("objectives, key_dates", _("objectifs ordonnés et dates clés (date, précision, événement)")),
-            (
-                "members",
-                _("membres : nom, identifiant, pays, type (collectivité ou organisation), rôle, depuis"),
+        note=_("Toutes les collectivités du catalogue, françaises et étrangères."),
+    ),
+    Dataset(
+        slug="partenariats",
+        title=_("Partenariats, au format des villes jumelles"),
+        rows=_twinnings,
+        formats=("csv",),
+        kinds=PartnershipKind,
+        # The header of cooperation.importers (import_twinnings): a test keeps them equal.
+        columns=(
+            Column("city1", _("nom de la collectivité française"), lambda p: p.french_authority.name),
+            Column(
+                "country1", _("son pays, code ISO 3166-1 alpha-2"), lambda p: p.french_authority.country.code
             ),
-        ],
-        "note": "",
-    },
-    {
-        "slug": "preconisations.csv",
-        "title": _("Préconisations"),
-        "format": "CSV",
-        "columns": [
-            (
-                "slug, title, status, official",
-                _("identifiant, titre, statut, préconisation d’Archipel ou non"),
+            Column("lat1", _("sa latitude (WGS 84)"), lambda p: p.french_authority.latitude),
+            Column("lng1", _("sa longitude (WGS 84)"), lambda p: p.french_authority.longitude),
+            Column("city2", _("nom de la collectivité partenaire"), lambda p: p.partner.name),
+            Column("country2", _("son pays, code ISO 3166-1 alpha-2"), lambda p: p.partner.country.code),
+            Column("lat2", _("sa latitude (WGS 84)"), lambda p: p.partner.latitude),
+            Column("lng2", _("sa longitude (WGS 84)"), lambda p: p.partner.longitude),
+        ),
+        note=_(
+            "Le format courant des fichiers de villes jumelles, celui que lit la commande import_twinnings : "
+            "par type (?type=jumelage, ?type=accord-de-cooperation ou ?type=convention), exporter puis "
+            "réimporter ne change rien. Le détail de chaque partenariat est dans partenariats-detail."
+        ),
+    ),
+    Dataset(
+        slug="partenariats-detail",
+        title=_("Partenariats en détail"),
+        rows=_partnerships,
+        kinds=PartnershipKind,
+        columns=(
+            Column("slug", _("identifiant, celui de la page /partenariats/<slug>/")),
+            Column("kind", _("type : jumelage, accord-de-cooperation ou convention")),
+            Column("status", _("statut : actif, en-sommeil ou termine")),
+            Column("since", _("date de début (AAAA-MM-JJ, premier jour de la période connue)")),
+            Column(
+                "since_precision",
+                _("précision de la date de début : year (année), month (mois) ou day (jour)"),
+                lambda p: _precision(p.since_precision),
             ),
-            ("votes_for, votes_against, comments", _("totaux des votes pour, contre et des commentaires")),
-            ("created", _("date de publication")),
-        ],
-        "note": _("Ni auteur ni vote individuel : seulement les totaux."),
-    },
+            Column("since_note", _("note sur la date, quand les sources divergent ou se taisent")),
+            Column(
+                "french_authority",
+                _("identifiant de la collectivité française (voir collectivites)"),
+                lambda p: p.french_authority.slug,
+            ),
+            Column(
+                "partner",
+                _("identifiant de la collectivité partenaire (voir collectivites)"),
+                lambda p: p.partner.slug,
+            ),
+            Column(
+                "partner_country",
+                _("pays du partenaire, code ISO 3166-1 alpha-2"),
+                lambda p: p.partner.country.code,
+            ),
+            Column("axes", _("axes d’Archipel (identifiants)"), _slugs("themes")),
+            Column(
+                "action_fields", _("champs de l’action extérieure (identifiants)"), _slugs("action_fields")
+            ),
+            Column(
+                "sdgs",
+                _("objectifs de développement durable (numéros de 1 à 17)"),
+                lambda p: [goal.number for goal in p.sdgs.all()],
+            ),
+            Column(
+                "sources", _("adresses des documents sources"), lambda p: [s.url for s in p.sources.all()]
+            ),
+        ),
+        note=_("?type= filtre par type, comme pour partenariats.csv."),
+    ),
+    Dataset(
+        slug="reseaux",
+        title=_("Réseaux de villes"),
+        rows=_networks,
+        columns=(
+            Column("slug", _("identifiant, celui de la page /reseaux/<slug>/")),
+            Column("name", _("nom")),
+            Column("acronym", _("sigle")),
+            Column("kind", _("type : reseau-de-villes ou euroregion")),
+            Column("scope", _("échelle : regional, national, europeen ou international")),
+            Column("tagline", _("devise")),
+            Column("description", _("présentation, rédigée par Archipel")),
+            Column("founded", _("date de création (AAAA-MM-JJ)"), lambda n: n.founded_on),
+            Column(
+                "founded_precision",
+                _("précision de la date de création : year, month ou day"),
+                lambda n: _precision(n.founded_on_precision),
+            ),
+            Column(
+                "headquarters",
+                _("identifiant de la collectivité du siège (voir collectivites)"),
+                lambda n: n.headquarters.slug if n.headquarters else None,
+            ),
+            Column("declared_size", _("taille telle que le réseau l’annonce")),
+            Column("website", _("site web")),
+            Column("axes", _("axes d’Archipel (identifiants)"), _slugs("themes")),
+            Column(
+                "objectives", _("objectifs, dans l’ordre"), lambda n: [o.text for o in n.objectives.all()]
+            ),
+        ),
+        note=_("Les membres sont dans adhesions, les dates clés dans dates-cles."),
+    ),
+    Dataset(
+        slug="adhesions",
+        title=_("Adhésions aux réseaux"),
+        rows=_memberships,
+        columns=(
+            Column("network", _("identifiant du réseau (voir reseaux)"), lambda m: m.network.slug),
+            Column(
+                "member",
+                _(
+                    "identifiant du membre (voir collectivites, ou acteurs pour une organisation de "
+                    "l’annuaire)"
+                ),
+                lambda m: m.member.slug,
+            ),
+            Column("member_type", _("type de membre : collectivite ou organisation"), _member_type),
+            Column("member_name", _("nom du membre"), lambda m: m.member.name),
+            Column(
+                "country",
+                _("pays du membre, code ISO 3166-1 alpha-2 (vide pour une organisation internationale)"),
+                _member_country,
+            ),
+            Column("role", _("rôle dans le réseau")),
+            Column("since", _("membre depuis (AAAA-MM-JJ)")),
+            Column(
+                "since_precision",
+                _("précision : year, month ou day"),
+                lambda m: _precision(m.since_precision),
+            ),
+            Column("until", _("membre jusqu’à (AAAA-MM-JJ), vide s’il l’est toujours")),
+            Column(
+                "until_precision",
+                _("précision : year, month ou day"),
+                lambda m: _precision(m.until_precision),
+            ),
+            Column("joined_note", _("modalité d’adhésion")),
+            Column("activities", _("ce que le membre fait dans le réseau")),
+            Column(
+                "home",
+                _("la participation de Toulouse elle-même (la Ville ou la Métropole) : oui ou non"),
+                lambda m: m.is_home,
+            ),
+        ),
+    ),
+    Dataset(
+        slug="dates-cles",
+        title=_("Dates clés des réseaux"),
+        rows=_key_dates,
+        columns=(
+            Column("network", _("identifiant du réseau (voir reseaux)"), lambda k: k.network.slug),
+            Column("date", _("date (AAAA-MM-JJ, premier jour de la période connue)")),
+            Column("precision", _("précision : year, month ou day"), lambda k: k.date_precision),
+            Column("label", _("événement")),
+        ),
+    ),
+    Dataset(
+        slug="acteurs",
+        title=_("Annuaire des acteurs"),
+        rows=_actors,
+        columns=(
+            Column("slug", _("identifiant, celui de la page /organisations/<slug>/")),
+            Column("name", _("nom")),
+            Column("acronym", _("sigle")),
+            Column(
+                "kind", _("type : entreprise, agence, organisation-internationale, association ou universite")
+            ),
+            Column(
+                "country", _("pays, code ISO 3166-1 alpha-2"), lambda o: o.country.code if o.country else None
+            ),
+            Column("city", _("ville")),
+            Column("department", _("département")),
+            Column(
+                "intervention_countries",
+                _("pays d’intervention, codes ISO 3166-1 alpha-2"),
+                lambda o: [country.code for country in o.intervention_countries.all()],
+            ),
+            Column("action_fields", _("domaines d’intervention (identifiants)"), _slugs("action_fields")),
+            Column("activities", _("types d’activité (identifiants)"), _slugs("activities")),
+            Column("description", _("présentation")),
+            Column("offices", _("adresses des bureaux, séparées par une ligne vide")),
+            Column("website", _("site web")),
+            Column("phone", _("téléphone de l’organisation")),
+            Column("email", _("courriel de l’organisation")),
+        ),
+        note=_("Les coordonnées publiques des organisations, jamais celles d’une personne."),
+    ),
+    Dataset(
+        slug="preconisations",
+        title=_("Préconisations"),
+        rows=_proposals,
+        columns=(
+            Column("slug", _("identifiant, celui de la page /preconisations/<slug>/")),
+            Column("title", _("titre")),
+            Column("status", _("statut : publiee, en-etude, retenue, ecartee ou retiree")),
+            Column(
+                "official", _("préconisation d’Archipel (oui) ou d’un citoyen (non)"), lambda p: p.is_official
+            ),
+            Column("votes_for", _("nombre de votes pour")),
+            Column("votes_against", _("nombre de votes contre")),
+            Column("comments", _("nombre de commentaires"), lambda p: p.comment_count),
+            Column(
+                "created", _("date de publication (AAAA-MM-JJ)"), lambda p: timezone.localdate(p.created_at)
+            ),
+            Column("topic", _("identifiant de la thématique"), lambda p: p.topic.slug),
+            Column("axes", _("axes d’Archipel (identifiants)"), _slugs("themes")),
+            Column("tags", _("étiquettes"), lambda p: sorted(tag.name for tag in p.tags.all())),
+        ),
+        note=_("Les préconisations visibles, avec leurs totaux : ni auteur, ni vote individuel."),
+    ),
+    Dataset(
+        slug="evaluations",
+        title=_("Évaluation des partenariats, en chiffres"),
+        rows=_evaluations,
+        columns=(
+            Column(
+                "partnership", _("identifiant du partenariat (voir partenariats-detail)"), lambda p: p.slug
+            ),
+            Column(
+                "french_authority",
+                _("identifiant de la collectivité française"),
+                lambda p: p.french_authority.slug,
+            ),
+            Column("partner", _("identifiant de la collectivité partenaire"), lambda p: p.partner.slug),
+            Column(
+                "last_assessed_year",
+                _("dernière année couverte par un bilan public, vide s’il n’y en a aucun"),
+            ),
+            Column("action_count", _("nombre d’actions recensées")),
+            Column(
+                "spending",
+                _(
+                    "dépenses connues en euros : pour chaque année, le coût donné par son bilan, "
+                    "sinon la somme des budgets connus de ses actions ; vide si rien n’est connu"
+                ),
+            ),
+            Column("rating_average", _("note citoyenne moyenne, de 1 à 5, tous axes confondus")),
+            Column("reviewer_count", _("nombre de citoyens ayant donné leur avis")),
+        ),
+        note=_(
+            "Une ligne par partenariat, évalué ou non. Le détail est dans actions, bilans et avis-par-axe."
+        ),
+    ),
+    Dataset(
+        slug="actions",
+        title=_("Actions des partenariats"),
+        rows=_actions,
+        columns=(
+            Column("partnership", _("identifiant du partenariat"), lambda a: a.partnership.slug),
+            Column("year", _("année")),
+            Column("title", _("intitulé")),
+            Column(
+                "action_field",
+                _("champ de l’action extérieure (identifiant)"),
+                lambda a: a.action_field.slug if a.action_field else None,
+            ),
+            Column("axes", _("axes d’Archipel servis (identifiants)"), _slugs("themes")),
+            Column(
+                "sdgs",
+                _("objectifs de développement durable (numéros)"),
+                lambda a: [g.number for g in a.sdgs.all()],
+            ),
+            Column("budget", _("budget en euros, vide s’il n’est pas connu")),
+            Column(
+                "organisations", _("acteurs de l’annuaire impliqués (voir acteurs)"), _slugs("organisations")
+            ),
+            Column("other_partners", _("autres partenaires impliqués")),
+            Column("outcomes_here", _("retombées côté français")),
+            Column("outcomes_abroad", _("retombées chez le partenaire")),
+            Column(
+                "sources", _("adresses des documents sources"), lambda a: [s.url for s in a.sources.all()]
+            ),
+        ),
+    ),
+    Dataset(
+        slug="bilans",
+        title=_("Bilans annuels des partenariats"),
+        rows=_assessments,
+        columns=(
+            Column("partnership", _("identifiant du partenariat"), lambda a: a.partnership.slug),
+            Column("year", _("année évaluée")),
+            Column("published_on", _("date de publication du bilan (AAAA-MM-JJ)")),
+            Column("achievements", _("ce qui a été fait")),
+            Column("cost", _("coût en euros, vide s’il n’est pas communiqué")),
+            Column("returns_here", _("retour pour les acteurs côté français")),
+            Column("returns_abroad", _("retour pour les acteurs du partenaire")),
+            Column(
+                "sources", _("adresses des documents sources"), lambda a: [s.url for s in a.sources.all()]
+            ),
+        ),
+    ),
+    Dataset(
+        slug="avis-par-axe",
+        title=_("Avis citoyens par partenariat et par axe"),
+        rows=_scores_by_axis,
+        columns=(
+            Column("partnership", _("identifiant du partenariat"), lambda r: r["review__partnership__slug"]),
+            Column("axis", _("axe d’Archipel (identifiant)"), lambda r: r["theme__slug"]),
+            Column("total", _("nombre de notes"), lambda r: r["total"]),
+            Column(
+                "average",
+                _("note moyenne, de 1 à 5"),
+                lambda r: Decimal(r["average"]).quantize(Decimal("0.01")),
+            ),
+            *(
+                Column(
+                    f"score_{n}",
+                    _("nombre de notes égales à %(score)d") % {"score": n},
+                    lambda r, n=n: r[f"score_{n}"],
+                )
+                for n in range(1, 6)
+            ),
+        ),
+        note=_("Les notes additionnées, jamais qui les a données ni les commentaires."),
+    ),
+    Dataset(
+        slug="partenaires",
+        title=_("Carte des collectivités engagées dans un partenariat"),
+        rows=_located_partners,
+        formats=("geojson",),
+        point=_point,
+        columns=_AUTHORITY_PROPERTIES,
+        note=_("Un point WGS 84 (longitude, latitude) par collectivité dont la position est connue."),
+    ),
+    Dataset(
+        slug="membres-reseaux",
+        title=_("Carte des collectivités membres d’un réseau"),
+        rows=_located_network_members,
+        formats=("geojson",),
+        point=_point,
+        columns=(
+            *_AUTHORITY_PROPERTIES,
+            Column(
+                "networks",
+                _("identifiants des réseaux dont elle est membre (voir reseaux)"),
+                lambda a: [m.network.slug for m in a.memberships.all()],
+            ),
+        ),
+        note=_("Un point WGS 84 (longitude, latitude) par collectivité dont la position est connue."),
+    ),
 ]
+
+DATASETS_BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
+
+
+# Writers -------------------------------------------------------------------------------------
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(_csv_cell(item) for item in value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value):
+    """json.dumps(default=...): the types `Column.value` returns that JSON lacks."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_value)
+
+
+class _Echo:
+    """A file whose write returns the line, for csv.writer in a generator."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_lines(dataset: Dataset, rows: Iterable) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow([column.name for column in dataset.columns])
+    for row in rows:
+        yield writer.writerow([_csv_cell(column.get(row)) for column in dataset.columns])
+
+
+def _metadata(dataset: Dataset) -> dict:
+    return {
+        "dataset": dataset.slug,
+        "title": str(dataset.title),
+        "licence": LICENCE["name"],
+        "licence_url": LICENCE["url"],
+        "date": timezone.localdate().isoformat(),
+        "columns": [
+            {"name": column.name, "description": str(column.description)} for column in dataset.columns
+        ],
+    }
+
+
+def _json_document(head: dict, key: str, items: Iterable[dict]) -> Iterator[str]:
+    """`head` plus `key`: [items], written one item at a time so that a big file never sits
+    in memory whole."""
+    opening = _dumps(head)
+    yield f'{opening[:-1]}, "{key}": ['  # the opening without its closing brace
+    separator = "\n"
+    for item in items:
+        yield separator + _dumps(item)
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def _json_lines(dataset: Dataset, rows: Iterable) -> Iterator[str]:
+    records = ({column.name: column.get(row) for column in dataset.columns} for row in rows)
+    return _json_document(_metadata(dataset), "rows", records)
+
+
+def _geojson_lines(dataset: Dataset, rows: Iterable) -> Iterator[str]:
+    features = (
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": list(dataset.point(row))},
+            "properties": {column.name: column.get(row) for column in dataset.columns},
+        }
+        for row in rows
+    )
+    return _json_document({"type": "FeatureCollection", **_metadata(dataset)}, "features", features)
+
+
+WRITERS = {"csv": _csv_lines, "json": _json_lines, "geojson": _geojson_lines}
+
+
+# Views ---------------------------------------------------------------------------------------
 
 
 @require_safe
 def index(request):
     return render(
-        request, "archipel/opendata.html", {"datasets": DATASETS, "licence": LICENCE, "today": timezone.now()}
-    )
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(filename, header, rows):
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in _with_header(header, rows))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _with_header(header, rows):
-    yield header
-    yield from rows
-
-
-def _coordinate(value) -> str:
-    return "" if value is None else f"{value}"
-
-
-@require_safe
-def partnerships_csv(request):
-    """The twin-towns layout `import_twinnings` reads; `?type=jumelage` (or another kind)
-    exports one kind, which `import_twinnings --kind` takes back without any change."""
-    partnerships = Partnership.objects.select_related("french_authority__country", "partner__country")
-    kind = request.GET.get("type")
-    if kind:
-        if kind not in PartnershipKind.values:
-            return HttpResponseBadRequest(
-                "Type de partenariat inconnu.", content_type="text/plain; charset=utf-8"
-            )
-        partnerships = partnerships.filter(kind=kind)
-    partnerships = partnerships.order_by("pk").iterator(chunk_size=2000)
-    rows = (
-        [
-            p.french_authority.name,
-            p.french_authority.country.code,
-            _coordinate(p.french_authority.latitude),
-            _coordinate(p.french_authority.longitude),
-            p.partner.name,
-            p.partner.country.code,
-            _coordinate(p.partner.latitude),
-            _coordinate(p.partner.longitude),
-        ]
-        for p in partnerships
-    )
-    return _csv_response("partenariats.csv", TWINNINGS_HEADER, rows)
-
-
-@require_safe
-def partners_geojson(request):
-    in_a_partnership = Exists(
-        Partnership.objects.filter(Q(french_authority=OuterRef("pk")) | Q(partner=OuterRef("pk")))
-    )
-    authorities = (
-        LocalAuthority.objects.filter(in_a_partnership, latitude__isnull=False)
-        .select_related("country")
-        .order_by("pk")
-    )
-    features = [
+        request,
+        "archipel/opendata.html",
         {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(a.longitude), float(a.latitude)]},
-            "properties": {"name": a.name, "slug": a.slug, "country": a.country.code, "kind": a.kind},
-        }
-        for a in authorities.iterator(chunk_size=2000)
-    ]
-    return JsonResponse(
-        {"type": "FeatureCollection", "licence": LICENCE["name"], "features": features},
-        content_type="application/geo+json",
-        json_dumps_params={"ensure_ascii": False},
+            "datasets": DATASETS,
+            "licence": LICENCE,
+            "today": timezone.now(),
+            "list_separator": LIST_SEPARATOR,
+        },
     )
 
 
 @require_safe
-def networks_json(request):
-    networks = Network.objects.prefetch_related(
-        "objectives", "key_dates", "memberships__authority__country", "memberships__organisation__country"
-    ).order_by("pk")
-    data = [
-        {
-            "name": n.name,
-            "acronym": n.acronym,
-            "slug": n.slug,
-            "kind": n.kind,
-            "scope": n.scope,
-            "founded": n.founded_on.isoformat() if n.founded_on else None,
-            "founded_precision": n.founded_on_precision or None,
-            "declared_size": n.declared_size,
-            "objectives": [o.text for o in n.objectives.all()],
-            "key_dates": [
-                {"date": k.date.isoformat(), "precision": k.date_precision, "event": k.label}
-                for k in n.key_dates.all()
-            ],
-            "members": [
-                {
-                    "name": m.member.name,
-                    "slug": m.member.slug,
-                    "country": m.country.code if m.country else None,
-                    "type": "collectivite" if m.authority_id else "organisation",
-                    "role": m.role,
-                    "since": m.since.isoformat() if m.since else None,
-                }
-                for m in n.memberships.all()
-            ],
-        }
-        for n in networks
-    ]
-    return JsonResponse(
-        {"licence": LICENCE["name"], "date": timezone.now().date().isoformat(), "networks": data},
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-@require_safe
-def proposals_csv(request):
-    proposals = Proposal.objects.visible().order_by("pk").iterator(chunk_size=2000)
-    rows = (
-        [
-            p.slug,
-            p.title,
-            p.status,
-            "oui" if p.is_official else "non",
-            p.votes_for,
-            p.votes_against,
-            p.comment_count,
-            p.created_at.date().isoformat(),
-        ]
-        for p in proposals
-    )
-    header = ["slug", "title", "status", "official", "votes_for", "votes_against", "comments", "created"]
-    return _csv_response("preconisations.csv", header, rows)
-
-
-FILES = {
-    "partenariats.csv": partnerships_csv,
-    "partenaires.geojson": partners_geojson,
-    "reseaux.json": networks_json,
-    "preconisations.csv": proposals_csv,
-}
-
-
 def dataset(request, name):
-    view = FILES.get(name)
-    if view is None:
-        raise Http404("Jeu de données inconnu.")
-    return view(request)
+    """One file: `<slug>.<format>` of a declared dataset, streamed."""
+    slug, _dot, extension = name.rpartition(".")
+    declared = DATASETS_BY_SLUG.get(slug)
+    if declared is None or extension not in declared.formats:
+        raise Http404(gettext("Jeu de données inconnu."))
+    rows = declared.rows()
+    kind = request.GET.get("type")
+    if kind and declared.kinds:
+        if kind not in declared.kinds.values:
+            message = gettext("Type inconnu. Types possibles : %(kinds)s.") % {
+                "kinds": ", ".join(declared.kinds.values)
+            }
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        rows = rows.filter(kind=kind)
+    response = StreamingHttpResponse(
+        WRITERS[extension](declared, rows.iterator(chunk_size=CHUNK_SIZE)),
+        content_type=CONTENT_TYPES[extension],
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Public data that never depends on who asks: any site may fetch it from a browser.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

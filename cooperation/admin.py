@@ -239,9 +239,10 @@ class PartnershipAdmin(admin.ModelAdmin):
     def evaluation_summary(self, obj):
         url = reverse("admin:cooperation_partnershipaction_changelist") + f"?partnership__id__exact={obj.pk}"
         return format_html(
-            "{} · {} · {} · <a href=\"{}\">{}</a>",
+            '{} · {} · {} · <a href="{}">{}</a>',
             _("dernier bilan : %(year)s") % {"year": obj.last_assessed_year or "—"},
-            _("dépenses connues : %(spending)s €") % {"spending": obj.spending if obj.spending is not None else "—"},
+            _("dépenses connues : %(spending)s €")
+            % {"spending": obj.spending if obj.spending is not None else "—"},
             _("%(count)d avis citoyens") % {"count": obj.reviewer_count},
             url,
             _("%(count)d actions") % {"count": obj.action_count},
@@ -282,13 +283,21 @@ class PartnershipActionAdmin(RefreshSummariesMixin, admin.ModelAdmin):
     list_display = ["title", "partnership", "year", "action_field", "budget"]
     list_filter = ["year", "action_field", "themes", "partnership__kind"]
     list_select_related = ["partnership__french_authority", "partnership__partner", "action_field"]
-    search_fields = ["title", "partnership__partner__name", "partnership__french_authority__name", "other_partners"]
+    search_fields = [
+        "title",
+        "partnership__partner__name",
+        "partnership__french_authority__name",
+        "other_partners",
+    ]
     autocomplete_fields = ["partnership", "organisations", "sources"]
     filter_horizontal = ["themes", "sdgs"]
     fieldsets = [
         (None, {"fields": ["partnership", "title", ("year", "action_field", "budget")]}),
         (_("Classement"), {"fields": ["themes", "sdgs"]}),
-        (_("Partenaires et retombées"), {"fields": ["organisations", "other_partners", "outcomes_here", "outcomes_abroad", "sources"]}),
+        (
+            _("Partenaires et retombées"),
+            {"fields": ["organisations", "other_partners", "outcomes_here", "outcomes_abroad", "sources"]},
+        ),
     ]
 
 
@@ -310,7 +319,9 @@ class ReviewModerationForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("is_hidden") and not cleaned_data.get("hidden_reason", "").strip():
-            self.add_error("hidden_reason", _("Indiquez le motif : il est affiché à la place du commentaire."))
+            self.add_error(
+                "hidden_reason", _("Indiquez le motif : il est affiché à la place du commentaire.")
+            )
         if not cleaned_data.get("is_hidden"):
             cleaned_data["hidden_reason"] = ""
         return cleaned_data

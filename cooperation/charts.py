@@ -8,8 +8,8 @@ from django.utils.text import Truncator
 
 from cooperation.evaluation import SCORES, Distribution
 
-WIDTH = 640
-LABEL_WIDTH = 230  # the partners' names, left of the bars
+WIDTH = 660
+LABEL_WIDTH = 250  # the partners' names, left of the bars
 PLOT_WIDTH = 330  # a score of 5 fills it
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
@@ -74,7 +74,9 @@ def axis_chart(theme, partnerships, distributions: dict) -> Chart:
         bars.append(
             Bar(
                 partnership=partnership,
-                label=Truncator(f"{partnership.partner.localized_name} ({partnership.french_authority.localized_name})").chars(34),
+                label=Truncator(
+                    f"{partnership.partner.localized_name} ({partnership.french_authority.localized_name})"
+                ).chars(30),
                 ratings=ratings,
                 y=TOP + index * ROW_HEIGHT,
                 width=int(PLOT_WIDTH * average / max(SCORES)),

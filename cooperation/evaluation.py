@@ -194,7 +194,9 @@ def refresh_summaries(partnership_ids) -> None:
     if not ids:
         return
     actions = defaultdict(list)
-    for action in PartnershipAction.objects.filter(partnership_id__in=ids).only("partnership", "year", "budget"):
+    for action in PartnershipAction.objects.filter(partnership_id__in=ids).only(
+        "partnership", "year", "budget"
+    ):
         actions[action.partnership_id].append(action)
     assessments = defaultdict(list)
     for assessment in PartnershipAssessment.objects.filter(partnership_id__in=ids).only(

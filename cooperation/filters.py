@@ -27,8 +27,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     `text_fields` are names sorted the French way (case and accents folded).
     """
 
-    def __init__(self, *args, text_fields=(), **kwargs):
+    def __init__(self, *args, text_fields=(), descending_first=False, **kwargs):
         self.text_fields = set(text_fields)
+        self.descending_first = descending_first
         kwargs.setdefault("label", _("Trier par"))
         kwargs.setdefault("widget", PlainSelect)
         kwargs.setdefault("empty_label", None)
@@ -41,7 +42,11 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         descending = {
             f"-{param}": labels[f"-{field}"] for field, param in fields.items() if f"-{field}" in labels
         }
-        return super().build_choices(fields, {**labels, **descending})
+        choices = super().build_choices(fields, {**labels, **descending})
+        if self.descending_first:
+            # (asc, desc) pairs become (desc, asc): the first option is the default order.
+            choices = [pair for i in range(0, len(choices), 2) for pair in reversed(choices[i : i + 2])]
+        return choices
 
     def get_ordering_value(self, param):
         value = super().get_ordering_value(param)
@@ -265,6 +270,7 @@ class EvaluationFilter(PartnershipFilter):
             ("rating_average", "note"),
             ("partner__sort_name", "partenaire"),
         ),
+        descending_first=True,
         field_labels={
             "-last_assessed_year": _("Dernière évaluation (récente d’abord)"),
             "last_assessed_year": _("Dernière évaluation (ancienne d’abord)"),

@@ -524,12 +524,16 @@ class Partnership(models.Model):
     last_assessed_year = models.PositiveSmallIntegerField(
         _("dernière année évaluée"), null=True, blank=True, editable=False
     )
-    spending = models.PositiveBigIntegerField(_("dépenses connues (euros)"), null=True, blank=True, editable=False)
+    spending = models.PositiveBigIntegerField(
+        _("dépenses connues (euros)"), null=True, blank=True, editable=False
+    )
     action_count = models.PositiveIntegerField(_("actions"), default=0, editable=False)
     rating_average = models.DecimalField(
         _("note citoyenne moyenne"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
     )
-    reviewer_count = models.PositiveIntegerField(_("citoyens ayant donné leur avis"), default=0, editable=False)
+    reviewer_count = models.PositiveIntegerField(
+        _("citoyens ayant donné leur avis"), default=0, editable=False
+    )
 
     objects = SlugManager.from_queryset(PartnershipQuerySet)()
 
@@ -552,7 +556,9 @@ class Partnership(models.Model):
         ]
         indexes = [
             # /evaluation/ sorts both ways, empty values last, ties broken by pk.
-            models.Index(F("last_assessed_year").desc(nulls_last=True), F("id"), name="partnership_assessed_desc"),
+            models.Index(
+                F("last_assessed_year").desc(nulls_last=True), F("id"), name="partnership_assessed_desc"
+            ),
             models.Index(fields=["last_assessed_year", "id"], name="partnership_assessed_asc"),
             models.Index(F("spending").desc(nulls_last=True), F("id"), name="partnership_spending_desc"),
             models.Index(fields=["spending", "id"], name="partnership_spending_asc"),

@@ -49,10 +49,15 @@ def reviews_forget(*, author) -> None:
     """Before an account is deleted: its reviews go and the summaries follow (in the
     caller's transaction)."""
     partnership_ids = list(
-        PartnershipReview.objects.filter(author=author).order_by("partnership_id").values_list(
-            "partnership_id", flat=True
-        )
+        PartnershipReview.objects.filter(author=author)
+        .order_by("partnership_id")
+        .values_list("partnership_id", flat=True)
     )
-    list(Partnership.objects.select_for_update().filter(pk__in=partnership_ids).order_by("pk").values_list("pk"))
+    list(
+        Partnership.objects.select_for_update()
+        .filter(pk__in=partnership_ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
     PartnershipReview.objects.filter(author=author).delete()
     refresh_summaries(partnership_ids)

@@ -73,7 +73,9 @@ def _render_partnership(request, partnership, *, review_form=None, status=200):
 
 
 def _refused(request):
-    message = _("Confirmez votre adresse e-mail pour donner votre avis : seuls les citoyens vérifiés évaluent.")
+    message = _(
+        "Confirmez votre adresse e-mail pour donner votre avis : seuls les citoyens vérifiés évaluent."
+    )
     return render(request, "403.html", {"exception": message}, status=403)
 
 

@@ -7,214 +7,401 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0003_organisation_directory'),
+        ("cooperation", "0003_organisation_directory"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PartnershipAction',
+            name="PartnershipAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='intitulé')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='année')),
-                ('budget', models.PositiveIntegerField(blank=True, help_text='Laissez vide quand il n’est pas connu.', null=True, verbose_name='budget (euros)')),
-                ('other_partners', models.CharField(blank=True, help_text='Ceux qui ne sont pas dans l’annuaire : écoles, clubs, entreprises…', max_length=500, verbose_name='autres partenaires')),
-                ('outcomes_here', models.TextField(blank=True, verbose_name='retombées ici (côté français)')),
-                ('outcomes_abroad', models.TextField(blank=True, verbose_name='retombées chez le partenaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="intitulé")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1900),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Laissez vide quand il n’est pas connu.",
+                        null=True,
+                        verbose_name="budget (euros)",
+                    ),
+                ),
+                (
+                    "other_partners",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ceux qui ne sont pas dans l’annuaire : écoles, clubs, entreprises…",
+                        max_length=500,
+                        verbose_name="autres partenaires",
+                    ),
+                ),
+                ("outcomes_here", models.TextField(blank=True, verbose_name="retombées ici (côté français)")),
+                (
+                    "outcomes_abroad",
+                    models.TextField(blank=True, verbose_name="retombées chez le partenaire"),
+                ),
             ],
             options={
-                'verbose_name': 'action',
-                'verbose_name_plural': 'actions',
-                'ordering': ['-year', 'title', 'pk'],
+                "verbose_name": "action",
+                "verbose_name_plural": "actions",
+                "ordering": ["-year", "title", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PartnershipAssessment',
+            name="PartnershipAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='année évaluée')),
-                ('published_on', models.DateField(verbose_name='publié le')),
-                ('achievements', models.TextField(verbose_name='ce qui a été fait')),
-                ('cost', models.PositiveIntegerField(blank=True, help_text='Laissez vide quand il n’est pas connu.', null=True, verbose_name='coût (euros)')),
-                ('returns_here', models.TextField(blank=True, verbose_name='retour pour les acteurs d’ici (côté français)')),
-                ('returns_abroad', models.TextField(blank=True, verbose_name='retour pour les acteurs du partenaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1900),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année évaluée",
+                    ),
+                ),
+                ("published_on", models.DateField(verbose_name="publié le")),
+                ("achievements", models.TextField(verbose_name="ce qui a été fait")),
+                (
+                    "cost",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Laissez vide quand il n’est pas connu.",
+                        null=True,
+                        verbose_name="coût (euros)",
+                    ),
+                ),
+                (
+                    "returns_here",
+                    models.TextField(
+                        blank=True, verbose_name="retour pour les acteurs d’ici (côté français)"
+                    ),
+                ),
+                (
+                    "returns_abroad",
+                    models.TextField(blank=True, verbose_name="retour pour les acteurs du partenaire"),
+                ),
             ],
             options={
-                'verbose_name': 'bilan annuel',
-                'verbose_name_plural': 'bilans annuels',
-                'ordering': ['-year', 'pk'],
+                "verbose_name": "bilan annuel",
+                "verbose_name_plural": "bilans annuels",
+                "ordering": ["-year", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PartnershipReview',
+            name="PartnershipReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='commentaire')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('is_hidden', models.BooleanField(default=False, verbose_name='commentaire masqué')),
-                ('hidden_reason', models.CharField(blank=True, max_length=300, verbose_name='motif du masquage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, max_length=2000, verbose_name="commentaire")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("is_hidden", models.BooleanField(default=False, verbose_name="commentaire masqué")),
+                (
+                    "hidden_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="motif du masquage"),
+                ),
             ],
             options={
-                'verbose_name': 'avis citoyen',
-                'verbose_name_plural': 'avis citoyens',
-                'ordering': ['-updated_at', 'pk'],
+                "verbose_name": "avis citoyen",
+                "verbose_name_plural": "avis citoyens",
+                "ordering": ["-updated_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewScore',
+            name="ReviewScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="note",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'note',
-                'verbose_name_plural': 'notes',
-                'ordering': ['theme__position', 'pk'],
+                "verbose_name": "note",
+                "verbose_name_plural": "notes",
+                "ordering": ["theme__position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='action_count',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='actions'),
+            model_name="partnership",
+            name="action_count",
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="actions"),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='last_assessed_year',
-            field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name='dernière année évaluée'),
+            model_name="partnership",
+            name="last_assessed_year",
+            field=models.PositiveSmallIntegerField(
+                blank=True, editable=False, null=True, verbose_name="dernière année évaluée"
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='rating_average',
-            field=models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=3, null=True, verbose_name='note citoyenne moyenne'),
+            model_name="partnership",
+            name="rating_average",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                editable=False,
+                max_digits=3,
+                null=True,
+                verbose_name="note citoyenne moyenne",
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='reviewer_count',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='citoyens ayant donné leur avis'),
+            model_name="partnership",
+            name="reviewer_count",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, verbose_name="citoyens ayant donné leur avis"
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='spending',
-            field=models.PositiveBigIntegerField(blank=True, editable=False, null=True, verbose_name='dépenses connues (euros)'),
+            model_name="partnership",
+            name="spending",
+            field=models.PositiveBigIntegerField(
+                blank=True, editable=False, null=True, verbose_name="dépenses connues (euros)"
+            ),
         ),
         migrations.AddIndex(
-            model_name='partnership',
-            index=models.Index(models.OrderBy(models.F('last_assessed_year'), descending=True, nulls_last=True), models.F('id'), name='partnership_assessed_desc'),
+            model_name="partnership",
+            index=models.Index(
+                models.OrderBy(models.F("last_assessed_year"), descending=True, nulls_last=True),
+                models.F("id"),
+                name="partnership_assessed_desc",
+            ),
         ),
         migrations.AddIndex(
-            model_name='partnership',
-            index=models.Index(fields=['last_assessed_year', 'id'], name='partnership_assessed_asc'),
+            model_name="partnership",
+            index=models.Index(fields=["last_assessed_year", "id"], name="partnership_assessed_asc"),
         ),
         migrations.AddIndex(
-            model_name='partnership',
-            index=models.Index(models.OrderBy(models.F('spending'), descending=True, nulls_last=True), models.F('id'), name='partnership_spending_desc'),
+            model_name="partnership",
+            index=models.Index(
+                models.OrderBy(models.F("spending"), descending=True, nulls_last=True),
+                models.F("id"),
+                name="partnership_spending_desc",
+            ),
         ),
         migrations.AddIndex(
-            model_name='partnership',
-            index=models.Index(fields=['spending', 'id'], name='partnership_spending_asc'),
+            model_name="partnership",
+            index=models.Index(fields=["spending", "id"], name="partnership_spending_asc"),
         ),
         migrations.AddIndex(
-            model_name='partnership',
-            index=models.Index(models.OrderBy(models.F('rating_average'), descending=True, nulls_last=True), models.F('id'), name='partnership_rating_desc'),
+            model_name="partnership",
+            index=models.Index(
+                models.OrderBy(models.F("rating_average"), descending=True, nulls_last=True),
+                models.F("id"),
+                name="partnership_rating_desc",
+            ),
         ),
         migrations.AddIndex(
-            model_name='partnership',
-            index=models.Index(fields=['rating_average', 'id'], name='partnership_rating_asc'),
+            model_name="partnership",
+            index=models.Index(fields=["rating_average", "id"], name="partnership_rating_asc"),
         ),
         migrations.AddField(
-            model_name='partnershipaction',
-            name='action_field',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='cooperation.actionfield', verbose_name='champ d’action'),
+            model_name="partnershipaction",
+            name="action_field",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="actions",
+                to="cooperation.actionfield",
+                verbose_name="champ d’action",
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipaction',
-            name='organisations',
-            field=models.ManyToManyField(blank=True, help_text='Les acteurs de l’annuaire qui y ont pris part.', related_name='actions', to='cooperation.organisation', verbose_name='acteurs impliqués'),
+            model_name="partnershipaction",
+            name="organisations",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Les acteurs de l’annuaire qui y ont pris part.",
+                related_name="actions",
+                to="cooperation.organisation",
+                verbose_name="acteurs impliqués",
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipaction',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='cooperation.partnership', verbose_name='partenariat'),
+            model_name="partnershipaction",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="actions",
+                to="cooperation.partnership",
+                verbose_name="partenariat",
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipaction',
-            name='sdgs',
-            field=models.ManyToManyField(blank=True, related_name='actions', to='cooperation.sustainabledevelopmentgoal', verbose_name='ODD'),
+            model_name="partnershipaction",
+            name="sdgs",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="actions",
+                to="cooperation.sustainabledevelopmentgoal",
+                verbose_name="ODD",
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipaction',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='actions', to='cooperation.source', verbose_name='sources'),
+            model_name="partnershipaction",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True, related_name="actions", to="cooperation.source", verbose_name="sources"
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipaction',
-            name='themes',
-            field=models.ManyToManyField(blank=True, related_name='actions', to='cooperation.theme', verbose_name='axes'),
+            model_name="partnershipaction",
+            name="themes",
+            field=models.ManyToManyField(
+                blank=True, related_name="actions", to="cooperation.theme", verbose_name="axes"
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipassessment',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='cooperation.partnership', verbose_name='partenariat'),
+            model_name="partnershipassessment",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assessments",
+                to="cooperation.partnership",
+                verbose_name="partenariat",
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipassessment',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='assessments', to='cooperation.source', verbose_name='sources'),
+            model_name="partnershipassessment",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True, related_name="assessments", to="cooperation.source", verbose_name="sources"
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipreview',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partnership_reviews', to=settings.AUTH_USER_MODEL, verbose_name='auteur'),
+            model_name="partnershipreview",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="partnership_reviews",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="auteur",
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipreview',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='cooperation.partnership', verbose_name='partenariat'),
+            model_name="partnershipreview",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviews",
+                to="cooperation.partnership",
+                verbose_name="partenariat",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewscore',
-            name='review',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='cooperation.partnershipreview', verbose_name='avis'),
+            model_name="reviewscore",
+            name="review",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scores",
+                to="cooperation.partnershipreview",
+                verbose_name="avis",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewscore',
-            name='theme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='cooperation.theme', verbose_name='axe'),
+            model_name="reviewscore",
+            name="theme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scores",
+                to="cooperation.theme",
+                verbose_name="axe",
+            ),
         ),
         migrations.AddIndex(
-            model_name='partnershipaction',
-            index=models.Index(fields=['partnership', 'year'], name='action_partnership_year'),
+            model_name="partnershipaction",
+            index=models.Index(fields=["partnership", "year"], name="action_partnership_year"),
         ),
         migrations.AddConstraint(
-            model_name='partnershipaction',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1900), ('year__lte', 2100)), name='action_year_valid', violation_error_message='L’année doit être comprise entre 1900 et 2100.'),
+            model_name="partnershipaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1900), ("year__lte", 2100)),
+                name="action_year_valid",
+                violation_error_message="L’année doit être comprise entre 1900 et 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnershipassessment',
-            constraint=models.UniqueConstraint(fields=('partnership', 'year'), name='assessment_one_per_year', violation_error_message='Un bilan existe déjà pour ce partenariat et cette année.'),
+            model_name="partnershipassessment",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "year"),
+                name="assessment_one_per_year",
+                violation_error_message="Un bilan existe déjà pour ce partenariat et cette année.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnershipassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1900), ('year__lte', 2100)), name='assessment_year_valid', violation_error_message='L’année doit être comprise entre 1900 et 2100.'),
+            model_name="partnershipassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1900), ("year__lte", 2100)),
+                name="assessment_year_valid",
+                violation_error_message="L’année doit être comprise entre 1900 et 2100.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='partnershipreview',
-            index=models.Index(fields=['partnership', '-updated_at'], name='review_partnership_recent'),
+            model_name="partnershipreview",
+            index=models.Index(fields=["partnership", "-updated_at"], name="review_partnership_recent"),
         ),
         migrations.AddConstraint(
-            model_name='partnershipreview',
-            constraint=models.UniqueConstraint(fields=('partnership', 'author'), name='review_one_per_citizen', violation_error_message='Vous avez déjà donné votre avis sur ce partenariat.'),
+            model_name="partnershipreview",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "author"),
+                name="review_one_per_citizen",
+                violation_error_message="Vous avez déjà donné votre avis sur ce partenariat.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewscore',
-            constraint=models.UniqueConstraint(fields=('review', 'theme'), name='score_one_per_axis', violation_error_message='Une seule note par axe.'),
+            model_name="reviewscore",
+            constraint=models.UniqueConstraint(
+                fields=("review", "theme"),
+                name="score_one_per_axis",
+                violation_error_message="Une seule note par axe.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewscore',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='score_between_1_and_5', violation_error_message='La note va de 1 à 5.'),
+            model_name="reviewscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)),
+                name="score_between_1_and_5",
+                violation_error_message="La note va de 1 à 5.",
+            ),
         ),
     ]

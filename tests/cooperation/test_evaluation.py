@@ -90,11 +90,20 @@ def review_form(**scores):
 
 
 def test_a_years_spending_is_its_assessments_cost_else_the_known_budgets_of_its_actions():
-    with_cost = Year(2023, action_count=2, budget=9000, assessment=PartnershipAssessment(year=2023, cost=12000))
-    without_cost = Year(2022, action_count=1, budget=4000, assessment=PartnershipAssessment(year=2022, cost=None))
+    with_cost = Year(
+        2023, action_count=2, budget=9000, assessment=PartnershipAssessment(year=2023, cost=12000)
+    )
+    without_cost = Year(
+        2022, action_count=1, budget=4000, assessment=PartnershipAssessment(year=2022, cost=None)
+    )
     no_assessment = Year(2021, action_count=1, budget=1500)
     unknown = Year(2020, action_count=1)
-    assert [row.spending for row in (with_cost, without_cost, no_assessment, unknown)] == [12000, 4000, 1500, None]
+    assert [row.spending for row in (with_cost, without_cost, no_assessment, unknown)] == [
+        12000,
+        4000,
+        1500,
+        None,
+    ]
     assert total_spending([with_cost, without_cost, no_assessment, unknown]) == 17500
     assert total_spending([unknown]) is None
 
@@ -104,10 +113,17 @@ def test_a_years_spending_is_its_assessments_cost_else_the_known_budgets_of_its_
 
 def test_a_partnership_never_evaluated_says_so_since_it_began(client, atlanta):
     text = visible_text(client.get(atlanta.get_absolute_url()))
-    assert "Non évalué depuis 1975 : aucun bilan public n’a été publié depuis le début du partenariat." in text
+    assert (
+        "Non évalué depuis 1975 : aucun bilan public n’a été publié depuis le début du partenariat." in text
+    )
     assert "Actions recensées 0" in text
     assert "Dépenses connues inconnues" in text
-    for name in ["Transition écologique", "Démarche démocratique", "Justice sociale et solidarité", "Vivre en commun"]:
+    for name in [
+        "Transition écologique",
+        "Démarche démocratique",
+        "Justice sociale et solidarité",
+        "Vivre en commun",
+    ]:
         assert name in text
     assert "pas encore d’avis" in text
 
@@ -118,9 +134,20 @@ def test_a_partnership_with_an_unknown_start_says_it_was_never_evaluated(client)
 
 
 def test_the_scorecard_shows_actions_and_spending_per_year(client, atlanta):
-    add_action(atlanta, year=2022, budget=8000, themes=["transition-ecologique"], field="mobilite-internationale-jeunes", sdgs=[4])
-    add_action(atlanta, year=2022, budget=2000, themes=["transition-ecologique", "vivre-en-commun"], sdgs=[13])
-    add_action(atlanta, year=THIS_YEAR - 1, budget=None, themes=["vivre-en-commun"], field="cooperation-economique")
+    add_action(
+        atlanta,
+        year=2022,
+        budget=8000,
+        themes=["transition-ecologique"],
+        field="mobilite-internationale-jeunes",
+        sdgs=[4],
+    )
+    add_action(
+        atlanta, year=2022, budget=2000, themes=["transition-ecologique", "vivre-en-commun"], sdgs=[13]
+    )
+    add_action(
+        atlanta, year=THIS_YEAR - 1, budget=None, themes=["vivre-en-commun"], field="cooperation-economique"
+    )
     add_assessment(atlanta, year=2022, cost=15000)
     add_assessment(atlanta, year=THIS_YEAR - 1, cost=None, published_on=datetime.date.today())
 
@@ -135,7 +162,9 @@ def test_the_scorecard_shows_actions_and_spending_per_year(client, atlanta):
     # Per axis: 2 of 3 actions serve the ecological transition, with 10,000 € of budgets.
     assert "Transition écologique 2 (67 %) 10 000 €" in text
     assert "Vivre en commun 2 (67 %) 2 000 €" in text
-    assert "Démarche démocratique 0 (0 %) — pas encore d’avis" in text, text[text.index("Les quatre axes") :][:600]
+    assert "Démarche démocratique 0 (0 %) — pas encore d’avis" in text, text[text.index("Les quatre axes") :][
+        :600
+    ]
     # Fields and SDGs covered, by the partnership itself and by its actions.
     assert "Mobilité internationale des jeunes" in text and "Coopération économique" in text
     assert "ODD 4" in text and "ODD 13" in text
@@ -145,7 +174,9 @@ def test_the_scorecard_shows_actions_and_spending_per_year(client, atlanta):
 def test_an_old_last_assessment_reads_as_not_evaluated_since_that_year(client, atlanta):
     add_assessment(atlanta, year=2015, cost=3000, published_on=datetime.date(2016, 2, 1))
     text = visible_text(client.get(atlanta.get_absolute_url()))
-    assert "Non évalué depuis 2015 : le dernier bilan public, publié le 1 février 2016, porte sur 2015." in text
+    assert (
+        "Non évalué depuis 2015 : le dernier bilan public, publié le 1 février 2016, porte sur 2015." in text
+    )
 
 
 def test_the_summary_columns_follow_every_change(atlanta):
@@ -198,14 +229,21 @@ def test_a_verified_citizen_scores_the_four_axes_and_comments(client, verified_c
     assert "moyenne 4,0 sur 1 avis" in text or "moyenne 4.0 sur 1 avis" in text
     assert "Les échanges scolaires sont une réussite." in text
     review = PartnershipReview.objects.get(partnership=atlanta, author=verified_citizen)
-    assert {s.theme.slug: s.score for s in review.scores.all()} == {"transition-ecologique": 4, "vivre-en-commun": 2}
+    assert {s.theme.slug: s.score for s in review.scores.all()} == {
+        "transition-ecologique": 4,
+        "vivre-en-commun": 2,
+    }
     atlanta.refresh_from_db()
     assert atlanta.reviewer_count == 1 and atlanta.rating_average == 3
 
 
-def test_changing_a_score_keeps_one_review_and_sans_avis_takes_a_score_back(client, verified_citizen, atlanta):
+def test_changing_a_score_keeps_one_review_and_sans_avis_takes_a_score_back(
+    client, verified_citizen, atlanta
+):
     client.force_login(verified_citizen)
-    client.post(f"/partenariats/{atlanta.slug}/avis/", review_form(transition_ecologique=4, vivre_en_commun=2))
+    client.post(
+        f"/partenariats/{atlanta.slug}/avis/", review_form(transition_ecologique=4, vivre_en_commun=2)
+    )
     client.post(f"/partenariats/{atlanta.slug}/avis/", review_form(transition_ecologique=5))
 
     review = PartnershipReview.objects.get(partnership=atlanta, author=verified_citizen)
@@ -231,7 +269,10 @@ def test_the_page_shows_the_distribution_not_only_the_mean(client, atlanta):
         (review_form(), "Donnez une note sur au moins un axe, ou un commentaire."),
         (review_form(transition_ecologique=6), "Choisissez une note de 1 à 5, ou « sans avis »."),
         (review_form(transition_ecologique=0), "Choisissez une note de 1 à 5, ou « sans avis »."),
-        ({**review_form(vivre_en_commun=3), "comment": "x" * 2001}, "Votre commentaire dépasse 2000 caractères."),
+        (
+            {**review_form(vivre_en_commun=3), "comment": "x" * 2001},
+            "Votre commentaire dépasse 2000 caractères.",
+        ),
     ],
 )
 def test_bad_input_is_refused_in_french_and_writes_nothing(client, verified_citizen, atlanta, data, message):
@@ -252,7 +293,9 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_nothing_is_written(client, a
 
 def test_an_unverified_citizen_is_refused_with_a_403(client, citizen, atlanta):
     client.force_login(citizen)
-    assert "Confirmez votre adresse e-mail pour donner votre avis" in visible_text(client.get(atlanta.get_absolute_url()))
+    assert "Confirmez votre adresse e-mail pour donner votre avis" in visible_text(
+        client.get(atlanta.get_absolute_url())
+    )
     response = client.post(f"/partenariats/{atlanta.slug}/avis/", review_form(vivre_en_commun=3))
     assert response.status_code == 403
     assert "seuls les citoyens vérifiés évaluent" in visible_text(response)
@@ -265,7 +308,9 @@ def test_a_review_needs_a_post_with_csrf(verified_citizen, atlanta):
     client = Client(enforce_csrf_checks=True)
     client.force_login(verified_citizen)
     assert client.get(f"/partenariats/{atlanta.slug}/avis/").status_code == 405
-    assert client.post(f"/partenariats/{atlanta.slug}/avis/", review_form(vivre_en_commun=3)).status_code == 403
+    assert (
+        client.post(f"/partenariats/{atlanta.slug}/avis/", review_form(vivre_en_commun=3)).status_code == 403
+    )
     assert not PartnershipReview.objects.exists()
 
 
@@ -307,7 +352,10 @@ def test_reviews_are_rate_limited(client, verified_citizen, atlanta, settings):
     settings.ARCHIPEL_RATE_LIMITS = {"rate": (2, 60)}
     client.force_login(verified_citizen)
     for score in (1, 2):
-        assert client.post(f"/partenariats/{atlanta.slug}/avis/", review_form(vivre_en_commun=score)).status_code == 302
+        assert (
+            client.post(f"/partenariats/{atlanta.slug}/avis/", review_form(vivre_en_commun=score)).status_code
+            == 302
+        )
     response = client.post(f"/partenariats/{atlanta.slug}/avis/", review_form(vivre_en_commun=5))
     assert response.status_code == 429
     assert ReviewScore.objects.get().score == 2
@@ -355,7 +403,7 @@ def test_the_evaluation_page_puts_every_partnership_side_by_side(client):
     assert "Toulouse – Atlanta" in text and "aucun depuis 1975" in text
     # A chart per axis, drawn on the server, each with a text alternative.
     html = response.content.decode()
-    assert html.count('<svg viewBox="0 0 640') == 4
+    assert html.count('<svg viewBox="0 0 660') == 4
     for slug in AXES:
         assert f'aria-labelledby="graphique-{slug}-title graphique-{slug}-desc"' in html
         assert f'id="graphique-{slug}-desc"' in html
@@ -390,6 +438,9 @@ def test_the_chart_draws_a_bar_per_rated_partnership(client, atlanta):
     chart = chart[: chart.index("</svg>")]
     assert chart.count('<rect class="chart-bar"') == 1
     assert 'width="330"' in chart  # 5 out of 5 fills the plot
+    # The default order (latest evaluation first) is the sort list's first option.
+    html = client.get("/evaluation/").content.decode()
+    assert re.search(r'<select name="tri"[^>]*>\s*<option value="-evaluation"', html)
     assert "1 partenariat sur 17 noté sur cet axe" in chart
 
 
@@ -446,7 +497,13 @@ def test_staff_record_an_action_in_the_admin_and_the_figures_follow(staff_client
 def test_staff_refuse_an_assessment_year_out_of_range_in_french(staff_client, atlanta):
     response = staff_client.post(
         "/admin/cooperation/partnershipassessment/add/",
-        {"partnership": atlanta.pk, "year": 1850, "published_on": "2024-01-10", "achievements": "Rien.", "sources": []},
+        {
+            "partnership": atlanta.pk,
+            "year": 1850,
+            "published_on": "2024-01-10",
+            "achievements": "Rien.",
+            "sources": [],
+        },
     )
     assert response.status_code == 200
     assert "Assurez-vous que cette valeur est supérieure ou égale à 1900." in visible_text(response)
