@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cooperation",
     "networks",
     "proposals",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -181,3 +182,7 @@ LOGGING = {
 # (or those of the grouping it belongs to) are "the city's participation" in a network.
 ARCHIPEL_HOME_AUTHORITY = os.environ.get("ARCHIPEL_HOME_AUTHORITY", "toulouse")
 PAGE_SIZE = 20
+
+# The key of the newsletter's address hashes: keep it stable (changing it orphans the
+# pending sign-ups). Empty: derived from SECRET_KEY.
+NEWSLETTER_HASH_KEY = os.environ.get("NEWSLETTER_HASH_KEY", "")

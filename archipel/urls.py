@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("cooperation.urls")),
     path("reseaux/", include("networks.urls")),
     path("preconisations/", include("proposals.urls")),
+    path("nouvelles/", include("newsletter.urls")),
     path("comptes/", include("allauth.urls")),
     path("profil/", include("archipel.account_urls")),
     path("admin/", admin.site.urls),

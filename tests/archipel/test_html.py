@@ -162,6 +162,9 @@ PUBLIC_PAGES = [
     "/comptes/login/",
     "/comptes/signup/",
     "/comptes/password/reset/",
+    "/nouvelles/",
+    "/evaluation/",
+    "/donnees/",
 ]
 
 

@@ -64,6 +64,9 @@ def submit_empty(page, form_selector):
         "/comptes/signup/",
         "/comptes/password/reset/",
         "/cette-page-n-existe-pas/",
+        "/nouvelles/",
+        "/evaluation/",
+        "/evaluation/?tri=inconnu",
     ],
 )
 def test_public_pages_have_no_wcag_violations(site, axe_page, url):
@@ -80,6 +83,7 @@ def test_public_pages_have_no_wcag_violations(site, axe_page, url):
         ("/comptes/signup/", "main form[method=post]"),
         ("/comptes/login/", "main form[method=post]"),
         ("/comptes/password/reset/", "main form[method=post]"),
+        ("/nouvelles/", "main form[method=post]"),
     ],
 )
 def test_account_forms_with_errors_have_no_wcag_violations(site, axe_page, url, form):
@@ -90,7 +94,15 @@ def test_account_forms_with_errors_have_no_wcag_violations(site, axe_page, url, 
 
 
 @pytest.mark.parametrize(
-    "url", [PROPOSAL, "/preconisations/proposer/", "/profil/", "/profil/supprimer/", "/comptes/email/"]
+    "url",
+    [
+        PROPOSAL,
+        "/preconisations/proposer/",
+        "/profil/",
+        "/profil/supprimer/",
+        "/comptes/email/",
+        "/partenariats/toulouse-hanoi/",
+    ],
 )
 def test_signed_in_pages_have_no_wcag_violations(site, citizen_page, url):
     if url == PROPOSAL:
@@ -126,3 +138,23 @@ def test_the_vote_box_after_a_vote_has_no_wcag_violations(site, citizen_page):
         "aria-pressed", "true"
     )
     assert_no_violations(citizen_page, "after a vote")
+
+
+def test_the_review_form_with_errors_has_no_wcag_violations(site, citizen_page):
+    citizen_page.goto(site.url + "/partenariats/toulouse-hanoi/")
+    submit_empty(citizen_page, "form.review-form")
+    expect(citizen_page.get_by_text("Donnez une note sur au moins un axe, ou un commentaire.")).to_be_visible()
+    assert_no_violations(citizen_page, "review form with errors")
+
+
+def test_a_citizen_scores_a_partnership_by_keyboard_and_sees_the_distribution(site, citizen_page):
+    citizen_page.goto(site.url + "/partenariats/toulouse-hanoi/")
+    group = citizen_page.get_by_role("group", name="Vivre en commun")
+    group.get_by_label("4").check()
+    citizen_page.get_by_label("Votre commentaire (facultatif)").fill("Des échanges utiles.")
+    citizen_page.get_by_role("button", name="Enregistrer mon avis").press("Enter")
+    expect(citizen_page.get_by_text("Votre avis est enregistré")).to_be_visible()
+    expect(citizen_page.get_by_text("1 citoyen a donné son avis sur ce partenariat.")).to_be_visible()
+    expect(citizen_page.locator(".reviews .comment-body")).to_have_text("Des échanges utiles.")
+    expect(citizen_page.get_by_role("group", name="Vivre en commun").get_by_label("4")).to_be_checked()
+    assert_no_violations(citizen_page, "partnership page after a review")
