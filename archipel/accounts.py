@@ -12,13 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archipel.forms import DeleteAccountForm, DisplayNameForm
-from proposals.models import Comment, Proposal, Vote
 from archipel.permissions import is_verified
+from cooperation.models import PartnershipReview
+from proposals.models import Comment, Proposal, Vote
 from proposals.services import account_delete as account_delete_service
 
 PROFILE_PAGE_SIZE = 10
 # One page parameter per list, so turning one list's pages keeps the others where they are.
-PAGE_PARAMS = {"proposals": "p_preconisations", "votes": "p_votes", "comments": "p_commentaires"}
+PAGE_PARAMS = {
+    "proposals": "p_preconisations",
+    "votes": "p_votes",
+    "comments": "p_commentaires",
+    "reviews": "p_avis",
+}
 
 
 def _page(request, queryset, key: str):
@@ -52,6 +58,14 @@ def _render_profile(request, *, name_form=None, status=200):
             request,
             Comment.objects.filter(author=user).select_related("proposal").order_by("-created_at", "-pk"),
             "comments",
+        ),
+        "reviews": _page(
+            request,
+            PartnershipReview.objects.filter(author=user)
+            .select_related("partnership__french_authority", "partnership__partner")
+            .prefetch_related("scores__theme")
+            .order_by("-updated_at", "-pk"),
+            "reviews",
         ),
     }
     return render(request, "archipel/profile.html", context, status=status)

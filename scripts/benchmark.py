@@ -123,6 +123,11 @@ def main() -> None:
         "/reseaux/",
         "/reseaux/?q=villes&echelle=international",
         "/reseaux/aeropostale/",
+        "/evaluation/",
+        "/evaluation/?tri=-note",
+        "/evaluation/?tri=depenses&type=jumelage",
+        f"/evaluation/?page={last_page}",
+        "/donnees/",
         "/sante/",
     ]
     client = Client()

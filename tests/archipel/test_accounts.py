@@ -252,6 +252,12 @@ def test_it_lists_my_proposals_votes_and_comments_with_links(
 def test_profile_uses_a_fixed_number_of_queries(
     client, verified_citizen, verified_other_citizen, make_proposal, django_assert_max_num_queries
 ):
+    from cooperation.models import Partnership, Theme
+    from cooperation.services import review_save
+
+    partnerships = iter(Partnership.objects.order_by("pk"))
+    themes = list(Theme.objects.all())
+
     def fill(n):
         for _ in range(n):
             mine = make_proposal(author=verified_citizen)
@@ -259,19 +265,30 @@ def test_profile_uses_a_fixed_number_of_queries(
             vote_cast(proposal=theirs, user=verified_citizen, value="pour")
             comment_post(proposal=theirs, user=verified_citizen, body="Un commentaire.")
             vote_cast(proposal=mine, user=verified_other_citizen, value="contre")
+        for _ in range(min(n, 8)):
+            review_save(
+                author=verified_citizen,
+                partnership=next(partnerships),
+                scores={theme: 3 for theme in themes},
+                comment="Un avis.",
+            )
 
     logged_in(client, verified_citizen)
-    # session, user, verified address, then COUNT + page for proposals, votes, comments
+    # session, user, verified address, then COUNT + page for proposals, votes, comments,
+    # and COUNT + page + scores with their axes for reviews of partnerships
     fill(2)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(13):
         assert client.get("/profil/").status_code == 200
     fill(28)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(13):
         response = client.get("/profil/")
     assert response.status_code == 200
-    assert "(30)" in visible_text(response)
-    with django_assert_max_num_queries(9):
-        assert client.get("/profil/?p_votes=2&p_commentaires=3").status_code == 200
+    text = visible_text(response)
+    assert "(30)" in text
+    assert "Mes avis sur les partenariats (10)" in text
+    assert "Transition écologique : 3/5" in text
+    with django_assert_max_num_queries(13):
+        assert client.get("/profil/?p_votes=2&p_commentaires=3&p_avis=2").status_code == 200
 
 
 def test_it_changes_my_display_name(client, verified_citizen):
