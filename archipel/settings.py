@@ -37,11 +37,15 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "archipel",
     "cooperation",
     "networks",
     "proposals",
     "newsletter",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +186,41 @@ LOGGING = {
 # (or those of the grouping it belongs to) are "the city's participation" in a network.
 ARCHIPEL_HOME_AUTHORITY = os.environ.get("ARCHIPEL_HOME_AUTHORITY", "toulouse")
 PAGE_SIZE = 20
+
+# The read-only JSON API (/api/, app `api`): anonymous, JSON only, a rate per address.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ArchipelAutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE", "300/minute")},
+}
+# Its OpenAPI schema (/api/schema/) and Swagger UI (/api/docs/), served from our own static files.
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("API d’Archipel"),
+    "DESCRIPTION": _(
+        "Le catalogue de la coopération européenne et internationale de Toulouse (partenariats, "
+        "collectivités, organisations, réseaux de villes et adhésions) et les préconisations avec "
+        "leurs totaux de votes, en lecture seule et sans rien de personnel. Les listes se filtrent "
+        "avec les paramètres des pages du site et se paginent avec page et page_size (100 au plus) ; "
+        "une valeur inconnue est refusée (400) avec un message qui dit pourquoi. "
+        "Données sous Licence Ouverte 2.0."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "supportedSubmitMethods": ["get"]},
+    # One name per choice set (several models have a `kind`, several dates a precision).
+    "ENUM_NAME_OVERRIDES": {
+        "PartnershipKindEnum": "cooperation.models.PartnershipKind",
+        "AuthorityKindEnum": "cooperation.models.AuthorityKind",
+        "OrganisationKindEnum": "cooperation.models.OrganisationKind",
+        "NetworkKindEnum": "networks.models.NetworkKind",
+        "DatePrecisionEnum": "cooperation.dates.DatePrecision",
+    },
+}
 
 # The key of the newsletter's address hashes: keep it stable (changing it orphans the
 # pending sign-ups). Empty: derived from SECRET_KEY.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("profil/", include("archipel.account_urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]
 
 handler404 = "archipel.views.page_not_found"
