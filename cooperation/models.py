@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cooperation.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
 from cooperation.search import sort_key
@@ -792,12 +793,12 @@ class ReviewScore(models.Model):
         PartnershipReview, verbose_name=_("avis"), on_delete=models.CASCADE, related_name="scores"
     )
     theme = models.ForeignKey(Theme, verbose_name=_("axe"), on_delete=models.CASCADE, related_name="scores")
-    score = models.PositiveSmallIntegerField(_("note"), validators=SCORE_VALIDATORS)
+    score = models.PositiveSmallIntegerField(pgettext_lazy("score from 1 to 5", "note"), validators=SCORE_VALIDATORS)
 
     class Meta:
         ordering = ["theme__position", "pk"]
-        verbose_name = _("note")
-        verbose_name_plural = _("notes")
+        verbose_name = pgettext_lazy("score from 1 to 5", "note")
+        verbose_name_plural = pgettext_lazy("scores from 1 to 5", "notes")
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "theme"],

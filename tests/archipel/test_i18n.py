@@ -56,7 +56,7 @@ def test_switching_to_english_keeps_the_current_page(client):
         "Filter",
     ]:
         assert english in text
-    assert "Home Partnerships Networks Recommendations" in text  # the navigation
+    assert "Home Partnerships Networks Evaluation Recommendations" in text  # the navigation
     assert "Accueil" not in text and "Filtrer" not in text
     assert "Partner (Z → A)" in text and "Newest first" in text  # sorting labels too
     assert re.search(r'<button[^>]*value="en"[^>]*aria-current="true"[^>]*>English</button>', html)
