@@ -529,3 +529,15 @@ def test_the_evaluation_changelists_load(staff_client, model, atlanta, verified_
     add_assessment(atlanta, year=2020)
     rate(verified_citizen, atlanta, vivre_en_commun=3, comment="Bien")
     assert staff_client.get(f"/admin/cooperation/{model}/").status_code == 200
+
+
+def test_comments_are_paginated_on_their_own_parameter(client, atlanta):
+    for n, user in enumerate(citizens(25, "bavard")):
+        rate(user, atlanta, comment=f"Commentaire numéro {n:02d}")
+    first = client.get(atlanta.get_absolute_url())
+    html = first.content.decode()
+    assert 'href="?avis=2#avis"' in html
+    assert "Page 1 sur 2" in visible_text(first)
+    second = visible_text(client.get(atlanta.get_absolute_url() + "?avis=2"))
+    shown = {n for n in range(25) if f"Commentaire numéro {n:02d}" in second}
+    assert len(shown) == 5  # 20 per page, the oldest last
