@@ -18,7 +18,7 @@ annotations): a list costs the same few queries for 2 rows as for 100
 """
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import JsonResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -235,7 +235,7 @@ class EvaluationViewSet(CatalogueViewSet):
                 ),
             ),
         )
-        .order_by(F("last_assessed_year").desc(nulls_last=True), "partner__sort_name", "pk")
+        .by_last_assessment()
     )
     serializer_class = serializers.EvaluationSerializer
     filterset_class = EvaluationFilter

@@ -6,9 +6,8 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from cooperation.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
 from cooperation.search import sort_key
@@ -471,6 +470,11 @@ class PartnershipQuerySet(models.QuerySet):
     def involving(self, authority):
         return self.filter(Q(french_authority=authority) | Q(partner=authority))
 
+    def by_last_assessment(self):
+        """The default order of /evaluation/ and its API: latest assessed first, never
+        assessed last, then by partner."""
+        return self.order_by(F("last_assessed_year").desc(nulls_last=True), "partner__sort_name", "pk")
+
 
 class Partnership(models.Model):
     """A twinning or cooperation agreement between a French authority and a partner."""
@@ -793,7 +797,9 @@ class ReviewScore(models.Model):
         PartnershipReview, verbose_name=_("avis"), on_delete=models.CASCADE, related_name="scores"
     )
     theme = models.ForeignKey(Theme, verbose_name=_("axe"), on_delete=models.CASCADE, related_name="scores")
-    score = models.PositiveSmallIntegerField(pgettext_lazy("score from 1 to 5", "note"), validators=SCORE_VALIDATORS)
+    score = models.PositiveSmallIntegerField(
+        pgettext_lazy("score from 1 to 5", "note"), validators=SCORE_VALIDATORS
+    )
 
     class Meta:
         ordering = ["theme__position", "pk"]

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -118,9 +117,9 @@ def review_withdraw(request, slug):
 def evaluation(request):
     """All partnerships side by side: last assessment, spending, citizens' ratings, and a
     chart per axis of the partnerships on the page."""
-    partnerships = Partnership.objects.select_related("french_authority", "partner__country").order_by(
-        F("last_assessed_year").desc(nulls_last=True), "partner__sort_name", "pk"
-    )
+    partnerships = Partnership.objects.select_related(
+        "french_authority", "partner__country"
+    ).by_last_assessment()
     result = browse(request, EvaluationFilter, partnerships)
     rows = result.page.object_list
     themes = list(Theme.objects.all())
