@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "procrastinate.contrib.django",
     "archipel",
+    "mailing",
     "cooperation",
     "networks",
     "proposals",
@@ -164,6 +166,8 @@ if os.environ.get("EMAIL_URL"):
     EMAIL_HOST_PASSWORD = unquote(_email.password or "")
     EMAIL_USE_TLS = _email.scheme == "smtp+tls"
     EMAIL_USE_SSL = _email.scheme == "smtps"
+# A mail server that accepts connections and never answers must not hold a worker.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 # The site's public address, for links in e-mails sent outside a request.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Archipel <ne-pas-repondre@archipel.local>")
