@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +38,22 @@ class User(AbstractUser):
 def user_display(user) -> str:
     """How allauth names a user in its pages and e-mails."""
     return user.public_name
+
+
+class SeedFile(models.Model):
+    """A seed fixture file (`fixtures/*.json`, `fixtures/initial/*.json`) applied to this
+    database. Each file is applied once: a start never loads it again, so what staff
+    changed or deleted since stays as they left it. The hash tells when the file changed
+    after it was applied (`load_catalogue --changes` shows what a reapply would do)."""
+
+    path = models.CharField(_("fichier"), max_length=200, unique=True, help_text=_("Relatif à fixtures/."))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    applied_at = models.DateTimeField(_("appliqué le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fichier de données initiales")
+        verbose_name_plural = _("fichiers de données initiales")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.path
