@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from archipel import accounts
+from archipel import accounts, email_preferences
 
 urlpatterns = [
     path("", accounts.profile, name="profile"),
     path("nom/", accounts.display_name, name="profile_display_name"),
     path("supprimer/", accounts.account_delete, name="profile_delete"),
+    path("courriels/", email_preferences.preferences, name="profile_email_preferences"),
+    path("courriels/desabonner/<str:token>/", email_preferences.unsubscribe, name="email_unsubscribe"),
 ]

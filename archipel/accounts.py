@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from archipel.email_preferences import EmailPreferencesForm
 from archipel.forms import DeleteAccountForm, DisplayNameForm
 from archipel.permissions import is_verified
 from cooperation.models import PartnershipReview
@@ -46,6 +47,7 @@ def _render_profile(request, *, name_form=None, status=200):
     context = {
         "verified": is_verified(user),
         "name_form": name_form or DisplayNameForm(instance=user),
+        "email_form": EmailPreferencesForm(instance=user),
         "proposals": _page(
             request, Proposal.objects.filter(author=user).order_by("-created_at", "-pk"), "proposals"
         ),

@@ -14,6 +14,18 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Le nom montré à côté de vos préconisations et commentaires."),
     )
+    email_answers = models.BooleanField(
+        _("réponses officielles"),
+        default=True,
+        db_default=True,
+        help_text=_("Un courriel quand une préconisation que vous avez proposée ou votée reçoit une réponse."),
+    )
+    email_moderation = models.BooleanField(
+        _("décisions de modération"),
+        default=True,
+        db_default=True,
+        help_text=_("Un courriel quand l’une de vos contributions est masquée ou de nouveau visible."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("utilisateur")

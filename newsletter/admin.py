@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from mailing.admin import progress
+from mailing.models import Message
 from newsletter import services, tokens
 from newsletter.models import Bulletin, Subscription
 
@@ -116,13 +118,17 @@ class BulletinAdmin(admin.ModelAdmin):
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject", "body"]
     date_hierarchy = "created_at"
-    fields = ["subject", "body", "created_at", "sent_at", "recipient_count"]
+    fields = ["subject", "body", "created_at", "sent_at", "recipient_count", "emails"]
     actions = ["send"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.sent_at is not None:
             return self.fields  # what left is what the record keeps
-        return ["created_at", "sent_at", "recipient_count"]
+        return ["created_at", "sent_at", "recipient_count", "emails"]
+
+    @admin.display(description=_("progression de l’envoi"))
+    def emails(self, obj):
+        return progress(Message.objects.about(obj)) if obj.pk else "—"
 
     @admin.action(description=_("Envoyer aux abonnés confirmés"), permissions=["change"])
     def send(self, request, queryset):

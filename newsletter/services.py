@@ -1,26 +1,23 @@
 """Every write of the newsletter: sign up, confirm, unsubscribe, send a bulletin, purge.
 
-Each runs in one transaction; e-mails leave after the commit (`transaction.on_commit`),
-so a rolled-back write sends nothing.
+Each runs in one transaction; the e-mails it causes are recorded in the same
+transaction and sent by the workers (`mailing`), so a rolled-back write sends nothing.
 """
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsletter import tokens
+from mailing.models import MessageKind
+from mailing.services import Recipient, mail_one, message_create
+from newsletter import tasks, tokens
 from newsletter.models import Bulletin, Subscription
-
-logger = logging.getLogger(__name__)
 
 # At most one e-mail an hour to an address, whoever asks and however often.
 SIGNUP_MAIL_INTERVAL = timedelta(hours=1)
@@ -67,10 +64,11 @@ def subscription_request(*, email: str, language: str) -> bool:
             "confirm_url": absolute_url("newsletter:confirm", tokens.confirmation_token(email)),
             "max_age_days": tokens.CONFIRMATION_MAX_AGE.days,
         }
-        transaction.on_commit(
-            lambda: _send_one(
-                email=email, digest=digest, language=language, template=template, context=context
-            )
+        mail_one(
+            kind=MessageKind.NEWSLETTER,
+            recipient=subscriber_recipient(email=email, digest=digest, language=language),
+            template=f"newsletter/email/{template}",
+            context=context,
         )
     return True
 
@@ -115,45 +113,25 @@ def subscriptions_purge(*, now=None) -> int:
 
 @transaction.atomic
 def bulletin_send(*, bulletin: Bulletin) -> int:
-    """Mark `bulletin` sent, then, after the commit, send it to each confirmed subscriber
-    (one message each); return how many are confirmed now.
+    """Mark `bulletin` sent and defer the job that addresses it to each confirmed
+    subscriber (one message each, sent by the workers); return how many are confirmed now.
 
     The conditional UPDATE on sent_at is the guarantee: of two attempts, even
     simultaneous, one only finds the bulletin unsent; the other gets a ValidationError
-    and sends nothing. Sending starts once the mark is committed.
+    and sends nothing. Progress (sent, pending, failed) is on its deliveries.
     """
     marked = Bulletin.objects.filter(pk=bulletin.pk, sent_at__isnull=True).update(sent_at=timezone.now())
     if not marked:
         raise ValidationError(_("Ce bulletin a déjà été envoyé."), code="already_sent")
     bulletin = Bulletin.objects.get(pk=bulletin.pk)
-    transaction.on_commit(lambda: _deliver(bulletin))
+    message = message_create(
+        kind=MessageKind.BULLETIN,
+        template="newsletter/email/bulletin",
+        target=bulletin,
+        context={"label": bulletin.subject},
+    )
+    tasks.bulletin_fan_out.defer(message_id=message.pk)
     return Subscription.objects.confirmed().count()
-
-
-def _deliver(bulletin: Bulletin) -> None:
-    """Send the bulletin over one SMTP connection, reading subscribers in chunks; record
-    how many messages left."""
-    sent = 0
-    connection = get_connection()
-    with connection:
-        subscriptions = (
-            Subscription.objects.confirmed().order_by("pk").only("email", "email_hash", "language")
-        )
-        for subscription in subscriptions.iterator(chunk_size=500):
-            message = _message(
-                email=subscription.email,
-                digest=subscription.email_hash,
-                language=subscription.language,
-                template="bulletin",
-                context={"bulletin": bulletin},
-                connection=connection,
-            )
-            try:
-                sent += connection.send_messages([message]) or 0
-            except OSError:
-                # One refused address must not stop the others.
-                logger.exception("Échec de l’envoi du bulletin %s à un abonné", bulletin.pk)
-    Bulletin.objects.filter(pk=bulletin.pk).update(recipient_count=sent)
 
 
 # E-mail ----------------------------------------------------------------------------------
@@ -164,30 +142,8 @@ def absolute_url(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _message(*, email, digest, language, template, context, connection=None) -> EmailMessage:
-    """A plain-text message with its unsubscribe link in the text and in the headers
-    (RFC 2369 List-Unsubscribe, RFC 8058 one-click), in the subscriber's language."""
+def subscriber_recipient(*, email: str, digest: str, language: str) -> Recipient:
+    """An address as a recipient of the newsletter's messages: in its language, with its
+    unsubscribe link (in the text and in the List-Unsubscribe headers)."""
     unsubscribe_url = absolute_url("newsletter:unsubscribe", tokens.unsubscribe_token(digest))
-    context = {"site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url, **context}
-    with translation.override(language):
-        subject = render_to_string(f"newsletter/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"newsletter/email/{template}.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email],
-        connection=connection,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-
-
-def _send_one(**kwargs) -> None:
-    try:
-        _message(**kwargs).send()
-    except OSError:
-        # The sign-up is committed; a mail server down must not turn it into an error page.
-        logger.exception("Échec de l’envoi d’un courriel des nouvelles (%s)", kwargs["template"])
+    return Recipient(address=email, language=language, context={"unsubscribe_url": unsubscribe_url})

@@ -2,7 +2,7 @@
 the moderation queue of reports.
 
 Moderation goes through `proposals.services` (hide, restore, answer) so the counters
-follow the rows and the e-mails leave after the commit. Votes have no admin page on
+follow the rows and the e-mails are recorded with the change and sent by the workers. Votes have no admin page on
 purpose: staff see the counts, nobody sees who voted what.
 """
 
@@ -17,6 +17,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from mailing.admin import progress
+from mailing.models import Message
 from proposals import services
 from proposals.models import Comment, Proposal, Report, Topic
 
@@ -133,8 +135,30 @@ def moderation_actions(targets_of):
 # Proposals -------------------------------------------------------------------------------
 
 
+class ProposalAdminForm(forms.ModelForm):
+    notify = forms.BooleanField(
+        label=_("Prévenir l’auteur et les votants"),
+        required=False,
+        help_text=_(
+            "Coché, l’enregistrement d’un nouveau statut ou d’une nouvelle réponse envoie un courriel à "
+            "l’auteur et à chaque votant. Décochez-le pour corriger une réponse déjà envoyée."
+        ),
+    )
+
+    class Meta:
+        model = Proposal
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Checked for a first answer; unchecked once voters were told (a typo fix tells nobody).
+        told = self.instance.pk and Message.objects.about(self.instance).exists()
+        self.fields["notify"].initial = not told
+
+
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
+    form = ProposalAdminForm
     list_display = [
         "title",
         "author",
@@ -161,17 +185,14 @@ class ProposalAdmin(admin.ModelAdmin):
         "hidden_reason",
         "created_at",
         "updated_at",
+        "answer_emails",
     ]
     fieldsets = [
         (None, {"fields": ["topic", "title", "slug", "body", "tags", "themes", "is_official", "author"]}),
         (
             _("Réponse officielle"),
             {
-                "fields": ["status", "official_answer", "answered_at"],
-                "description": _(
-                    "Enregistrer un nouveau statut ou une nouvelle réponse prévient par e-mail "
-                    "l’auteur et chaque votant."
-                ),
+                "fields": ["status", "official_answer", "notify", "answered_at", "answer_emails"],
             },
         ),
         (_("Compteurs"), {"fields": [("votes_for", "votes_against", "comment_count")]}),
@@ -195,8 +216,8 @@ class ProposalAdmin(admin.ModelAdmin):
 
         A full save would write back the counters read when the form was loaded and
         lose the votes cast meanwhile; the status and the answer go through
-        `services.proposal_answer`, whose e-mails leave after the admin's transaction
-        commits.
+        `services.proposal_answer`, which tells the voters only when staff ask
+        (`notify`): the workers send those e-mails once the admin's transaction commits.
         """
         if not change:
             super().save_model(request, obj, form, change)
@@ -206,7 +227,16 @@ class ProposalAdmin(admin.ModelAdmin):
         if plain:
             obj.save(update_fields=[*plain, "updated_at"])
         if any(name in form.changed_data for name in self.ANSWER_FIELDS):
-            services.proposal_answer(proposal=obj, status=obj.status, answer=obj.official_answer)
+            services.proposal_answer(
+                proposal=obj,
+                status=obj.status,
+                answer=obj.official_answer,
+                notify=form.cleaned_data.get("notify", False),
+            )
+
+    @admin.display(description=_("courriels de réponse"))
+    def answer_emails(self, obj):
+        return progress(Message.objects.about(obj)) if obj.pk else "—"
 
 
 # Comments --------------------------------------------------------------------------------

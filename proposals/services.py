@@ -5,20 +5,17 @@ permission (the `can_*` predicates) inside the transaction, on rows it has locke
 a check and the write it allows cannot be separated by another request.
 """
 
-import logging
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cooperation.services import reviews_forget
-from proposals import permissions
+from mailing.models import MessageKind
+from mailing.services import citizen_recipient, mail_one, message_create
+from proposals import permissions, tasks
 from proposals.models import (
     REPORTS_TO_HIDE,
     Comment,
@@ -29,8 +26,6 @@ from proposals.models import (
     Vote,
     VoteValue,
 )
-
-logger = logging.getLogger(__name__)
 
 COUNTER_FOR_VALUE = {VoteValue.FOR: "votes_for", VoteValue.AGAINST: "votes_against"}
 
@@ -180,10 +175,12 @@ def proposal_withdraw(*, proposal: Proposal, user) -> Proposal:
 
 
 @transaction.atomic
-def proposal_answer(*, proposal: Proposal, status: str, answer: str) -> Proposal:
-    """Staff set the status and publish the official answer; author and voters are told.
+def proposal_answer(*, proposal: Proposal, status: str, answer: str, notify: bool = True) -> Proposal:
+    """Staff set the status and publish the official answer; with `notify`, the author
+    and every voter are told (by the workers, once this transaction has committed).
 
-    The e-mails leave after the commit: a rolled-back answer sends nothing.
+    Fixing a typo in an answer already sent is `notify=False`: telling everyone again
+    is an explicit choice.
     """
     if status not in ProposalStatus.values:
         raise ValidationError(_("Statut inconnu."), code="invalid_status")
@@ -192,15 +189,23 @@ def proposal_answer(*, proposal: Proposal, status: str, answer: str) -> Proposal
     proposal.official_answer = answer
     proposal.answered_at = timezone.now()
     proposal.save(update_fields=["status", "official_answer", "answered_at", "updated_at"])
-    recipients = set(
-        Vote.objects.filter(proposal=proposal).exclude(user__email="").values_list("user__email", flat=True)
-    )
-    if proposal.author and proposal.author.email:
-        recipients.add(proposal.author.email)
-    transaction.on_commit(
-        lambda: _send_each(sorted(recipients), "proposals/email/answer", {"proposal": proposal})
-    )
+    if notify:
+        answer_notify(proposal=proposal)
     return proposal
+
+
+def answer_notify(*, proposal: Proposal):
+    """Record the message "the préconisation has an answer" and defer the job that lists
+    its recipients (the author and the voters who accept these e-mails). Call inside the
+    transaction of the answer."""
+    message = message_create(
+        kind=MessageKind.ANSWER,
+        template="proposals/email/answer",
+        target=proposal,
+        context={"label": proposal.title},
+    )
+    tasks.answer_fan_out.defer(message_id=message.pk)
+    return message
 
 
 # Comments --------------------------------------------------------------------------------
@@ -328,8 +333,15 @@ def _after_moderation(target, resolve_reports: bool, template: str, **context) -
     if resolve_reports:
         reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     author = target.author
-    if author and author.email:
-        transaction.on_commit(lambda: _send_each([author.email], template, {"target": target, **context}))
+    if author and author.email and author.email_moderation:
+        mail_one(
+            kind=MessageKind.MODERATION,
+            recipient=citizen_recipient(author, topic="moderation"),
+            template=template,
+            target=target,
+            # What the author is told is the decision of this moment, not a later one.
+            context={"hidden_reason": target.hidden_reason, **context},
+        )
 
 
 # Accounts --------------------------------------------------------------------------------
@@ -348,19 +360,3 @@ def account_delete(*, user) -> None:
     proposals_recount(voted)
     reviews_forget(author=user)
     user.delete()
-
-
-# E-mail ----------------------------------------------------------------------------------
-
-
-def _send_each(recipients, template: str, context: dict) -> None:
-    """One message per recipient: nobody sees who else voted."""
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
-    body = render_to_string(f"{template}.txt", context)
-    for address in recipients:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except OSError:
-            # The change is committed; a mail server down must not turn it into an error page.
-            logger.exception("Échec de l’envoi d’un e-mail (%s)", template)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.jobs"]
 
 
 @pytest.fixture(scope="session")
