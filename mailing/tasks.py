@@ -36,11 +36,11 @@ def send(message_id: int | None = None, limit: int = BATCH_SIZE) -> int:
     return deliveries_send(message_id=message_id, limit=limit)
 
 
-@app.periodic(cron="* * * * *", periodic_id="mailing-sweep")
+@app.periodic(cron="* * * * * */15", periodic_id="mailing-sweep")
 @app.task(queue=QUEUE, name="mailing.sweep", queueing_lock="mailing.sweep")
 def sweep(timestamp: int) -> int:
-    """Every minute: what is due again after a temporary failure, and what a killed
-    worker left pending."""
+    """Every 15 seconds: what is due again after a temporary failure, and what a killed
+    worker left pending (its transaction rolled back with its connection)."""
     return deliveries_send(limit=BATCH_SIZE)
 
 

@@ -7,6 +7,8 @@ is left (a job may defer others), and marks each one done. Tests of the real wor
 process (`manage.py procrastinate worker`) are in tests/mailing/test_worker.py.
 """
 
+import json
+
 import pytest
 from django.db import connection
 from procrastinate.contrib.django import app
@@ -20,7 +22,12 @@ def queued_jobs(task_name: str | None = None) -> list[tuple[int, str, dict]]:
             " AND (%s::text IS NULL OR task_name = %s) ORDER BY id",
             [task_name, task_name],
         )
-        return cursor.fetchall()
+        return [(job_id, name, _args(args)) for job_id, name, args in cursor.fetchall()]
+
+
+def _args(args) -> dict:
+    # Django reads jsonb as text (its JSONField decodes it); a raw cursor gets the text.
+    return json.loads(args) if isinstance(args, str) else args
 
 
 def run_jobs(*, include_scheduled: bool = False) -> int:
@@ -40,7 +47,7 @@ def run_jobs(*, include_scheduled: bool = False) -> int:
         for job_id, task_name, args in jobs:
             _set_status(job_id, "doing")
             try:
-                app.tasks[task_name](**args)
+                app.tasks[task_name](**_args(args))
             except Exception:
                 _set_status(job_id, "failed")
                 raise
