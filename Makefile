@@ -10,12 +10,14 @@ PORT ?= 8000
 WORKERS ?= 4
 LOCK := $(PYTHON) scripts/locked.py .data/setup.lock
 MANAGE := $(BIN)/python manage.py
+WORKER := $(MANAGE) procrastinate worker
 
-.PHONY: help run serve test test-fast setup install db compilemessages messages superuser benchmark screenshots stop-db lock clean
+.PHONY: help run serve worker test test-fast setup install db compilemessages messages superuser benchmark screenshots stop-db lock clean
 
 help:
-	@echo "make run        set up and serve http://$(HOST):$(PORT) (development server)"
-	@echo "make serve      set up and serve with gunicorn, DEBUG off (production-like)"
+	@echo "make run        set up and serve http://$(HOST):$(PORT) (development server) with a worker"
+	@echo "make serve      set up and serve with gunicorn, DEBUG off (production-like), with a worker"
+	@echo "make worker     a worker alone (e-mail and periodic jobs); start as many as you like"
 	@echo "make test       set up and run the whole test suite, browser tests included"
 	@echo "make superuser  create an administrator account for /admin/"
 	@echo "make messages   update the English catalogue (locale/en) after changing a string"
@@ -50,12 +52,20 @@ compilemessages: install
 messages: install
 	$(MANAGE) makemessages -l en --ignore=$(VENV) --ignore=node_modules --ignore=.data --no-obsolete
 
+# The web server and a worker as one command: Ctrl-C stops both.
 run: setup
-	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} $(BIN)/python scripts/together.py \
+		"$(MANAGE) runserver $(HOST):$(PORT)" "$(WORKER)"
 
 serve: setup
 	DEBUG=0 $(MANAGE) collectstatic --noinput -v 0
-	DEBUG=0 $(BIN)/gunicorn archipel.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	DEBUG=0 $(BIN)/python scripts/together.py \
+		"$(BIN)/gunicorn archipel.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS)" "$(WORKER)"
+
+# A worker alone: sends e-mail, runs the periodic jobs. Any number of them, on any
+# number of machines, share the queue (PostgreSQL).
+worker: setup
+	$(WORKER)
 
 test: setup
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
