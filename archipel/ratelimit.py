@@ -1,12 +1,14 @@
 """Rate limits on writes (participation, ratings, newsletter sign-ups), per user and per
 address, shared through the cache.
 
-With REDIS_URL set the cache is Redis, so every gunicorn worker counts together.
+The cache is shared by every gunicorn worker (Redis with REDIS_URL, the database
+otherwise); behind a proxy, TRUSTED_PROXY_COUNT says where the client's address is.
 """
 
 import functools
 import time
 
+from allauth.core import ratelimit as allauth_ratelimit
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
@@ -27,6 +29,20 @@ def _limits() -> dict:
 
 
 def _client_address(request) -> str:
+    """The client's address, as TRUSTED_PROXY_COUNT says to read it.
+
+    Without a trusted proxy (0) it is the connection's address: X-Forwarded-For is
+    whatever the client wrote, and a new value per request would escape every limit.
+    Behind N proxies, each appends the address it saw, so the N-th address from the
+    right was written by our outermost proxy: the client. Read as Django REST
+    framework's NUM_PROXIES and allauth's ALLAUTH_TRUSTED_PROXY_COUNT read it (the
+    three are derived from the same setting).
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count and forwarded:
+        addresses = forwarded.split(",")
+        return addresses[-min(count, len(addresses))].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 
@@ -62,3 +78,24 @@ def rate_limit(action: str):
         return wrapped
 
     return decorator
+
+
+def limit_login_attempts(login_view):
+    """Wrap the admin's log-in view in the limits of the site's log-in (allauth's
+    "login_failed": per address, and per account name), with the same French 429 page.
+
+    Without it /admin/login/ let anyone try passwords for a staff account at full speed.
+    Every attempt counts, a successful one too (allauth takes a success back; the admin's
+    view does not say which it was before it answers): at most allauth's per-account
+    number of sign-ins in its window, plenty for staff.
+    """
+
+    @functools.wraps(login_view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST":
+            username = request.POST.get("username", "").strip().lower()
+            if not allauth_ratelimit.consume(request, action="login_failed", key=username):
+                return render(request, "429.html", {"action": "login"}, status=429)
+        return login_view(request, *args, **kwargs)
+
+    return wrapped

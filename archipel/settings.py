@@ -1,27 +1,88 @@
-"""Archipel settings: one file, configured from environment variables only."""
+"""Archipel settings: one file, configured from environment variables only.
+
+Variables are read through environs, strictly: a value that does not parse
+(`HTTPS=ture`, `TRUSTED_PROXY_COUNT=one`) stops the start with an error naming the
+variable, rather than quietly meaning "off". README.md lists every variable.
+"""
 
 import os
+import secrets
 from pathlib import Path
 
-import dj_database_url
+import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
+from environs import Env, ValidationError, validate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+env = Env()
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+@env.parser_for("email_url")
+def _email_url(value: str) -> dict:
+    """EMAIL_URL as dj-email-url reads it, with the README's schemes: `smtp+tls://`
+    (STARTTLS) and `smtps://` (TLS from the first byte), which dj-email-url spells
+    `smtp://…?tls=1` and `smtp://…?ssl=1` (its own `smtps` means STARTTLS)."""
+    value = value or "console://"  # empty: as if unset
+    scheme, separator, rest = value.partition("://")
+    query = {"smtp+tls": "tls=1", "smtps": "ssl=1"}.get(scheme)
+    if query:
+        value = f"smtp://{rest}{'&' if '?' in rest else '?'}{query}"
+    try:
+        config = dj_email_url.parse(value)
+    except ValueError as error:
+        raise ValidationError(f"Not a valid e-mail URL: {error}") from error
+    if not separator or "EMAIL_BACKEND" not in config:
+        raise ValidationError("Not a valid e-mail URL: use smtp://, smtp+tls://, smtps:// or console://.")
+    return config
 
 
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+DEBUG = env.bool("DEBUG", False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], subcast=str.strip)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [], subcast=str.strip)
+
+# SECRET_KEY signs sessions, e-mail confirmations and password resets: anyone who knows
+# it can forge them. A local checkout (DEBUG on, or the embedded database) gets a random
+# key made once and kept in .data/; anything else must be given one, or does not start.
+INSECURE_DEVELOPMENT_KEY = "archipel-insecure-development-key"  # once public, never again
+SECRET_KEY_FILE = BASE_DIR / ".data" / "secret_key"
 
 
-DEBUG = env_bool("DEBUG", False)
-# Development and tests fall back to a fixed key; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "archipel-insecure-development-key"
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+def _local_secret_key(path: Path) -> str:
+    """The key in `path`, made on first use (readable by its owner only). Written to a
+    temporary file and linked into place, so that processes starting together (gunicorn
+    workers) all read the one key that won, whole."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(get_random_secret_key())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = env.str("SECRET_KEY", "")
+if SECRET_KEY:
+    if not DEBUG and (SECRET_KEY == INSECURE_DEVELOPMENT_KEY or len(SECRET_KEY) < 50):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the old public development key or shorter than 50 characters: "
+            "set a long random one (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+elif DEBUG or not env.str("DATABASE_URL", ""):
+    SECRET_KEY = _local_secret_key(SECRET_KEY_FILE)
+else:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set: production (DEBUG off, DATABASE_URL set) needs its own key."
+    )
+# Key rotation: the new key in SECRET_KEY, the old ones here until their signatures expire.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", [], subcast=str.strip)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +112,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "archipel.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,28 +145,43 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL when set (CI, production); otherwise the embedded PostgreSQL.
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+if env.str("DATABASE_URL", ""):
+    DATABASES = {"default": env.dj_db_url("DATABASE_URL")}
 else:
+    import dj_database_url
+
     from archipel.embedded_postgres import database_url
 
     DATABASES = {"default": dj_database_url.parse(database_url(BASE_DIR))}
 # Persistent connections: without them a database page serves half as many requests.
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Lets two test runs share a server without sharing a test database.
-if os.environ.get("TEST_DATABASE_NAME"):
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+if env.str("TEST_DATABASE_NAME", ""):
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "archipel.User"
 
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+# The shared cache (rate limits, API throttle): every process counts together. Redis
+# with REDIS_URL, short timeouts and the database cache while it does not answer
+# (archipel.cache); otherwise the database cache (its table is made by `migrate`).
+DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archipel_cache"}
+CACHES = {"default": DATABASE_CACHE, "database": DATABASE_CACHE}
+if env.str("REDIS_URL", ""):
+    CACHES["default"] = {
+        "BACKEND": "archipel.cache.FallbackRedisCache",
+        "LOCATION": env.str("REDIS_URL", validate=validate.Regexp(r"^(redis|rediss|unix)://")),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+
+# Behind a reverse proxy (or a load balancer), how many of them stand between the client
+# and gunicorn. 0: X-Forwarded-For is ignored (the client could write anything there).
+# N: the N-th address from its right is the client's. Our rate limits, allauth's and the
+# API's throttle all read it; X-Forwarded-Proto tells which requests came in HTTPS.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, validate=validate.Range(min=0))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Accounts (django-allauth): sign-in by e-mail, verification mandatory, rate limits on.
 AUTHENTICATION_BACKENDS = [
@@ -154,41 +231,79 @@ STORAGES = {
 }
 
 # E-mail: console in development; EMAIL_URL (smtp://user:pass@host:port) in production.
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-if os.environ.get("EMAIL_URL"):
-    from urllib.parse import unquote, urlsplit
-
-    _email = urlsplit(os.environ["EMAIL_URL"])
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _email.hostname or "localhost"
-    EMAIL_PORT = _email.port or 25
-    EMAIL_HOST_USER = unquote(_email.username or "")
-    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
-    EMAIL_USE_TLS = _email.scheme == "smtp+tls"
-    EMAIL_USE_SSL = _email.scheme == "smtps"
+_email = env.email_url("EMAIL_URL", "console://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 # A mail server that accepts connections and never answers must not hold a worker.
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 10)
 # The site's public address, for links in e-mails sent outside a request.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Archipel <ne-pas-repondre@archipel.local>")
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Archipel <ne-pas-repondre@archipel.local>")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# HTTPS=1 when the site is served over HTTPS (directly or through TRUSTED_PROXY_COUNT
+# proxies): cookies only over HTTPS, plain HTTP redirected, and HSTS. Load balancers
+# probe the health checks in plain HTTP, so those are not redirected.
+HTTPS = env.bool("HTTPS", False)
+SECURE_COOKIES = env.bool("SECURE_COOKIES", False)  # the older variable: cookies only
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS or SECURE_COOKIES
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^vie/$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", HTTPS)
 
+# Logs: one JSON object per line in production (archipel.logs), plain text in
+# development; one line per request on "archipel.request" (archipel.middleware) and one
+# per task event on "procrastinate" (the worker).
+LOG_FORMAT = env.str("LOG_FORMAT", "text" if DEBUG else "json", validate=validate.OneOf(["json", "text"]))
+LOG_LEVEL = env.str(
+    "LOG_LEVEL", "INFO", validate=validate.OneOf(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {
+        "json": {"()": "archipel.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "filters": {"request_id": {"()": "archipel.logs.RequestIdFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "archipel.request": {"level": "INFO"},
+        "procrastinate": {"level": "INFO"},
+    },
 }
+
+# Errors to Sentry when SENTRY_DSN is set; never personal data (no addresses, cookies,
+# user e-mails: send_default_pii=False).
+SENTRY_DSN = env.str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        environment=env.str("SENTRY_ENVIRONMENT", "production"),
+    )
 
 # The local authority whose cooperation this site presents: its own memberships
 # (or those of the grouping it belongs to) are "the city's participation" in a network.
-ARCHIPEL_HOME_AUTHORITY = os.environ.get("ARCHIPEL_HOME_AUTHORITY", "toulouse")
+ARCHIPEL_HOME_AUTHORITY = env.str("ARCHIPEL_HOME_AUTHORITY", "toulouse")
 PAGE_SIZE = 20
 
 # The read-only JSON API (/api/, app `api`): anonymous, JSON only, a rate per address.
@@ -198,7 +313,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE", "300/minute")},
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_THROTTLE_RATE", "300/minute")},
+    # The client's address behind TRUSTED_PROXY_COUNT proxies; 0 (not None, DRF's default)
+    # ignores X-Forwarded-For, which a client could rotate to escape the throttle.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # Its OpenAPI schema (/api/schema/) and Swagger UI (/api/docs/), served from our own static files.
 SPECTACULAR_SETTINGS = {
@@ -228,4 +346,8 @@ SPECTACULAR_SETTINGS = {
 
 # The key of the newsletter's address hashes: keep it stable (changing it orphans the
 # pending sign-ups). Empty: derived from SECRET_KEY.
-NEWSLETTER_HASH_KEY = os.environ.get("NEWSLETTER_HASH_KEY", "")
+NEWSLETTER_HASH_KEY = env.str("NEWSLETTER_HASH_KEY", "")
+
+# The task queue (Procrastinate, on the same PostgreSQL): a job that succeeded is
+# deleted (the e-mails keep their own record in mailing.Delivery); failed ones stay.
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}

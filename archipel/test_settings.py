@@ -1,7 +1,13 @@
 """Settings for the test suite: the real settings, with test-only shortcuts."""
 
-from archipel.settings import *  # noqa: F403
-from archipel.settings import STORAGES
+import os
+
+# A fixed key for tests, set before the settings read it: with DATABASE_URL set (CI) and
+# no SECRET_KEY, the real settings refuse to start, as production must.
+os.environ.setdefault("SECRET_KEY", "archipel-tests-only-key-" + "x" * 40)
+
+from archipel.settings import *  # noqa: E402, F403
+from archipel.settings import DATABASE_CACHE, STORAGES  # noqa: E402
 
 # Static files without the collectstatic manifest (make serve builds it; tests need not).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
@@ -9,3 +15,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = None  # tests serve static files through the finders, never collectstatic
 WHITENOISE_USE_FINDERS = True
+# Rate-limit counters per test process, cleared before each test (tests/conftest.py),
+# also in tests that use no database; the database cache stays the fallback of
+# archipel.cache and tests/archipel/test_cache.py tests it with the real backends.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "database": DATABASE_CACHE,
+}

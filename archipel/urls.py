@@ -4,14 +4,18 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from archipel import opendata, views
+from archipel.ratelimit import limit_login_attempts
 
 admin.site.site_header = _("Archipel — administration")
 admin.site.site_title = _("Archipel")
 admin.site.index_title = _("Catalogue et participation")
+# Before admin.site.urls below, which routes login/ to admin.site.login.
+admin.site.login = limit_login_attempts(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
+    path("vie/", views.liveness, name="liveness"),
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees/", opendata.index, name="opendata"),
     path("donnees/<str:name>", opendata.dataset, name="opendata_file"),

@@ -1,4 +1,8 @@
+import logging
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,6 +14,8 @@ from networks.models import Membership, Network
 from proposals.models import Topic
 
 HOME_PROPOSALS = 6
+
+logger = logging.getLogger(__name__)
 
 
 @require_safe
@@ -81,14 +87,53 @@ def legal(request):
 @never_cache
 @require_safe
 def health(request):
-    """200 when the database answers, 503 when it does not (for load balancers and CI)."""
+    """Readiness, for load balancers and deploys: 200 when the database, the cache and the
+    task queue (Procrastinate's jobs table) answer, 503 naming what does not. A Redis
+    outage the cache rides out on the database (archipel.cache) is not a failure."""
+    checks = {"database": _database_answers(), "cache": _cache_answers(), "queue": _queue_answers()}
+    if all(checks.values()):
+        return JsonResponse({"status": "ok", **checks})
+    return JsonResponse({"status": "indisponible", **checks}, status=503)
+
+
+def _database_answers() -> bool:
+    return _sql_answers("SELECT 1")
+
+
+def _queue_answers() -> bool:
+    # Deferring a task writes to this table: without it, e-mails and fan-out are lost.
+    return _sql_answers("SELECT 1 FROM procrastinate_jobs LIMIT 1")
+
+
+def _sql_answers(sql: str) -> bool:
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+            cursor.execute(sql)
+            cursor.fetchall()
     except DatabaseError:
-        return JsonResponse({"status": "indisponible", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
+        return False
+    return True
+
+
+def _cache_answers() -> bool:
+    """Set a key and read it back (a cache may take connections and lose writes)."""
+    key, value = f"health:{uuid.uuid4().hex}", uuid.uuid4().hex
+    try:
+        cache.set(key, value, timeout=10)
+        answers = cache.get(key) == value
+        cache.delete(key)
+    except Exception as error:  # any backend's error, whatever its class: the answer is "no"
+        logger.warning("Health check: the cache does not answer (%r)", error)
+        return False
+    return answers
+
+
+@never_cache
+@require_safe
+def liveness(request):
+    """Liveness: the process serves requests. Touches neither the database nor the cache,
+    so that an outage of either does not get every web process restarted."""
+    return JsonResponse({"status": "ok"})
 
 
 def page_not_found(request, exception=None):

@@ -49,7 +49,7 @@ def test_home_uses_a_fixed_number_of_queries(client, django_assert_max_num_queri
 def test_health_answers_200_when_the_database_answers(client):
     response = client.get("/sante/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True}
+    assert response.json() == {"status": "ok", "database": True, "cache": True, "queue": True}
 
 
 def test_health_answers_503_when_the_database_does_not(client, monkeypatch):

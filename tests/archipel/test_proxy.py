@@ -1,0 +1,150 @@
+"""Whose address is it: TRUSTED_PROXY_COUNT, read the same way by our rate limits, the
+API's throttle and allauth; and the admin's log-in under the site's log-in limits."""
+
+import pytest
+from django.test import Client, RequestFactory
+
+from archipel.ratelimit import _client_address
+from proposals.models import Proposal, Topic
+from tests.factories import verify
+
+pytestmark = pytest.mark.django_db
+
+ADDRESSES = [f"203.0.113.{n}" for n in range(1, 11)]
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    """What TRUSTED_PROXY_COUNT=1 derives at start (tests/archipel/test_settings.py)."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+
+@pytest.fixture
+def proposal():
+    return Proposal.objects.create(
+        topic=Topic.objects.get(is_home=True), title="Des jumelages", slug="des-jumelages", body="Texte."
+    )
+
+
+@pytest.fixture
+def vote_from(proposal, user_factory):
+    """POST a vote by a new verified citizen (so that only the per-address limit can
+    bite) with the given X-Forwarded-For; the status."""
+
+    def vote_from(forwarded_for: str) -> int:
+        client = Client()
+        client.force_login(verify(user_factory()))
+        response = client.post(
+            f"/preconisations/{proposal.slug}/vote/", {"value": "pour"}, HTTP_X_FORWARDED_FOR=forwarded_for
+        )
+        return response.status_code
+
+    return vote_from
+
+
+@pytest.mark.parametrize(
+    "count, forwarded_for, expected",
+    [
+        (0, "", "192.0.2.1"),
+        (0, "203.0.113.9", "192.0.2.1"),  # no trusted proxy: whatever the client wrote is ignored
+        (1, "", "192.0.2.1"),
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "198.51.100.66, 203.0.113.9", "203.0.113.9"),  # the client wrote the first one
+        (2, "198.51.100.66, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (2, "203.0.113.9", "203.0.113.9"),  # fewer than expected: the farthest one, as DRF reads it
+    ],
+)
+def test_the_client_address_is_read_as_the_setting_says(settings, count, forwarded_for, expected):
+    settings.TRUSTED_PROXY_COUNT = count
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1", **extra)
+    assert _client_address(request) == expected
+
+
+# Without a trusted proxy, X-Forwarded-For changes nothing ------------------------------------
+
+
+def test_rotating_forwarded_addresses_do_not_escape_the_vote_limit(settings, vote_from):
+    settings.ARCHIPEL_RATE_LIMITS = {"vote": (2, 60)}
+    assert [vote_from(address) for address in ADDRESSES[:4]] == [302, 302, 429, 429]
+
+
+def test_rotating_forwarded_addresses_do_not_escape_the_api_throttle(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"}}
+    statuses = [
+        client.get("/api/reseaux/", HTTP_X_FORWARDED_FOR=address).status_code for address in ADDRESSES[:4]
+    ]
+    assert statuses == [200, 200, 429, 429]
+
+
+def test_rotating_forwarded_addresses_do_not_escape_the_log_in_limit(client):
+    # allauth: 10 failed log-ins a minute per address (whatever the account).
+    for n, address in enumerate(ADDRESSES):
+        client.post(
+            "/comptes/login/",
+            {"login": f"inconnu{n}@example.org", "password": "pas-le-bon"},
+            HTTP_X_FORWARDED_FOR=address,
+        )
+    response = client.post(
+        "/comptes/login/",
+        {"login": "encore@example.org", "password": "pas-le-bon"},
+        HTTP_X_FORWARDED_FOR="198.51.100.1",
+    )
+    assert "Trop de tentatives" in response.content.decode()
+
+
+# Behind one trusted proxy, each client has its own count -------------------------------------
+
+
+def test_behind_a_proxy_two_clients_have_separate_vote_limits(settings, vote_from, behind_one_proxy):
+    settings.ARCHIPEL_RATE_LIMITS = {"vote": (2, 60)}
+    one, other = "198.51.100.1", "198.51.100.2"
+    assert [vote_from(one), vote_from(one), vote_from(one)] == [302, 302, 429]
+    assert vote_from(other) == 302
+    # A client that writes its own X-Forwarded-For still gets the address the proxy appended.
+    assert vote_from(f"{other}, {one}") == 429
+
+
+def test_behind_a_proxy_two_clients_have_separate_api_throttles(client, settings, behind_one_proxy):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"}}
+
+    def get(forwarded_for):
+        return client.get("/api/reseaux/", HTTP_X_FORWARDED_FOR=forwarded_for).status_code
+
+    assert [get("198.51.100.1"), get("198.51.100.1"), get("198.51.100.1")] == [200, 200, 429]
+    assert get("198.51.100.2") == 200
+    assert get("198.51.100.2, 198.51.100.1") == 429
+
+
+# The admin's log-in --------------------------------------------------------------------------
+
+
+def test_the_admin_log_in_is_limited_like_the_sites(client, staff_user):
+    for _ in range(100):
+        client.post("/admin/login/", {"username": "equipe", "password": "pas-le-bon"})
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "equipe", "password": "mot-de-passe-de-test"}
+    )
+    assert response.status_code == 429
+    assert "Trop de demandes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_log_in_limit_counts_per_account_too(client, staff_user):
+    # allauth's per-account limit (5 in 5 minutes), from any number of addresses.
+    for address in ADDRESSES[:5]:
+        client.post("/admin/login/", {"username": "EQUIPE", "password": "pas-le-bon"}, REMOTE_ADDR=address)
+    response = client.post(
+        "/admin/login/", {"username": "equipe", "password": "mot-de-passe-de-test"}, REMOTE_ADDR="192.0.2.99"
+    )
+    assert response.status_code == 429
+
+
+def test_the_admin_log_in_still_signs_staff_in(client, staff_user):
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "equipe", "password": "mot-de-passe-de-test"}
+    )
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == staff_user.pk
