@@ -42,7 +42,9 @@ class Handler:
             await asyncio.sleep(self.delay)
         with self.lock:
             for recipient in envelope.rcpt_tos:
-                self.messages.append((recipient, message_from_bytes(envelope.original_content, policy=default)))
+                self.messages.append(
+                    (recipient, message_from_bytes(envelope.original_content, policy=default))
+                )
         return "250 Message accepted"
 
     def recipients(self) -> Counter:

@@ -144,7 +144,9 @@ def test_a_server_that_never_answers_is_given_up_after_email_timeout(settings):
     with SilentServer() as server:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 1
-        message = mail_one(kind=MessageKind.ACCOUNT, recipient=Recipient("d@example.org"), subject="S", body="B")
+        message = mail_one(
+            kind=MessageKind.ACCOUNT, recipient=Recipient("d@example.org"), subject="S", body="B"
+        )
         started = timezone.now()
 
         assert deliveries_send() == 0
