@@ -5,7 +5,6 @@ import asyncio
 import socket
 import threading
 from collections import Counter
-
 from email import message_from_bytes
 from email.policy import default
 
