@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from archipel.models import User
+from mailing.models import Delivery, Message, MessageKind
 from proposals.models import Comment, Proposal, Topic, Vote
 from proposals.services import comment_delete, comment_post, vote_cast
 from tests.factories import UserFactory
@@ -83,7 +84,7 @@ def test_it_shows_the_sign_up_page_in_the_site_layout_in_french(client):
     assert "css/archipel.css" in html
 
 
-def test_it_signs_up_sends_a_verification_link_and_confirms_by_post(client):
+def test_it_signs_up_sends_a_verification_link_and_confirms_by_post(client, jobs):
     response = client.post(
         "/comptes/signup/",
         {"email": "Nouvelle@Example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
@@ -94,6 +95,11 @@ def test_it_signs_up_sends_a_verification_link_and_confirms_by_post(client):
     assert not address.verified
     assert not is_logged_in(client)  # verification is mandatory
 
+    # Rendered in the request, recorded for one address, sent by the queue's job.
+    assert Message.objects.get().kind == MessageKind.ACCOUNT
+    assert Delivery.objects.get().address.lower() == "nouvelle@example.org"
+    assert mail.outbox == []
+    jobs.run()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["nouvelle@example.org"] or message.to == ["Nouvelle@Example.org"]
@@ -122,6 +128,7 @@ def test_it_refuses_a_sign_up_with_mismatched_passwords_in_french(client):
     assert response.status_code == 200
     assert "mot de passe" in visible_text(response).lower()
     assert not User.objects.filter(email="nouvelle@example.org").exists()
+    assert not Message.objects.exists()
     assert mail.outbox == []
 
 
@@ -148,12 +155,14 @@ def test_it_rate_limits_failed_log_ins(client, verified_citizen):
     assert not is_logged_in(client)
 
 
-def test_it_does_not_log_in_an_unverified_address_but_sends_a_new_link(client, unverified_citizen):
+def test_it_does_not_log_in_an_unverified_address_but_sends_a_new_link(client, unverified_citizen, jobs):
     response = client.post("/comptes/login/", {"login": unverified_citizen.email, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/comptes/confirm-email/"
     assert not is_logged_in(client)
-    assert len(mail.outbox) == 1
+    assert mail.outbox == []
+    jobs.run()
+    assert [message.to for message in mail.outbox] == [[unverified_citizen.email]]
     link_in(mail.outbox[0], "/comptes/confirm-email/")
 
 
@@ -170,9 +179,14 @@ def test_it_logs_out_only_by_post(client, verified_citizen):
     assert not is_logged_in(client)
 
 
-def test_it_sends_a_password_reset_link_that_sets_a_new_password(client, verified_citizen):
+def test_it_sends_a_password_reset_link_that_sets_a_new_password(client, verified_citizen, jobs):
     response = client.post("/comptes/password/reset/", {"email": verified_citizen.email})
     assert response.status_code == 302
+    assert [d.address for d in Delivery.objects.filter(message__kind=MessageKind.ACCOUNT)] == [
+        verified_citizen.email
+    ]
+    assert mail.outbox == []
+    jobs.run()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [verified_citizen.email]
     link = link_in(mail.outbox[0], "/comptes/password/reset/key/")

@@ -6,10 +6,12 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
+from mailing.models import Delivery, MessageKind
 from proposals import services
 from proposals.models import Report
 from tests.e2e.a11y import PASSWORD, log_in
 from tests.factories import ProposalFactory, StaffUserFactory, UserFactory, verify
+from tests.jobs import run_jobs
 
 OFFENDING = "Un commentaire qui insulte les autres participants."
 
@@ -93,10 +95,16 @@ def test_staff_hide_a_reported_comment_with_a_reason(site, page, browser_context
     expect(article).not_to_contain_text(OFFENDING)
     expect(page.get_by_text(OFFENDING)).to_have_count(0)
 
-    # The author was told, after the commit.
+    # The author's notice was recorded with the decision (committed by the live server's
+    # thread); it leaves when the queue's jobs run, here on the test's thread.
+    notices = Delivery.objects.filter(message__kind=MessageKind.MODERATION)
+    assert [delivery.address for delivery in notices] == [comment.author.email]
+    assert mailoutbox == []
+    run_jobs()
     messages = [message for message in mailoutbox if comment.author.email in message.to]
     assert len(messages) == 1, [(m.to, m.subject) for m in mailoutbox]
     assert reason in messages[0].body
+    assert [message.to for message in mailoutbox] == [[comment.author.email]]  # nobody else
     staff_context.close()
 
 

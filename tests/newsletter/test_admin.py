@@ -1,5 +1,6 @@
 """The newsletter admin through HTTP: who sees the subscribers, the CSV export of the
-confirmed ones only, search by exact address, and bulletins sent once."""
+confirmed ones only, search by exact address, and bulletins sent once (by the queue's
+jobs, with their progress on the bulletin's page)."""
 
 import csv
 import io
@@ -9,6 +10,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.core import mail
 
+from mailing.models import Message, MessageKind
 from newsletter.models import Bulletin, Subscription
 from tests.factories import StaffUserFactory
 from tests.newsletter.test_services import subscribe
@@ -105,36 +107,37 @@ def send_action(client, bulletin, *, apply):
     return client.post(BULLETINS, data, follow=True)
 
 
-def test_the_send_action_asks_then_sends_to_confirmed_subscribers_once(
-    newsletter_editor, subscribers, django_capture_on_commit_callbacks
-):
+def test_the_send_action_asks_then_sends_to_confirmed_subscribers_once(newsletter_editor, subscribers, jobs):
     bulletin = Bulletin.objects.create(subject="Les nouvelles de novembre", body="Trois jumelages.")
 
     page = send_action(newsletter_editor, bulletin, apply=False)
     assert "vers 2 abonnés confirmés" in visible_text(page)
-    assert mail.outbox == []
+    assert not Message.objects.exists()
     assert Bulletin.objects.get().sent_at is None
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = send_action(newsletter_editor, bulletin, apply=True)
+    response = send_action(newsletter_editor, bulletin, apply=True)
     assert "« Les nouvelles de novembre » part vers 2 abonnés confirmés." in visible_text(response)
+    assert Message.objects.filter(kind=MessageKind.BULLETIN).count() == 1
+    assert mail.outbox == []  # the workers send it
+    jobs.run()
     assert sorted(message.to[0] for message in mail.outbox) == ["deux@example.org", "une@example.org"]
+    assert all(message.subject == "Les nouvelles de novembre" for message in mail.outbox)
     bulletin.refresh_from_db()
     assert bulletin.sent_at is not None and bulletin.recipient_count == 2
+    page = newsletter_editor.get(f"{BULLETINS}{bulletin.pk}/change/").content.decode()
+    assert "2 envoyé(s), 0 en attente, 0 en échec" in page
 
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        again = send_action(newsletter_editor, bulletin, apply=True)
+    again = send_action(newsletter_editor, bulletin, apply=True)
+    jobs.run()
     assert "Ce bulletin a déjà été envoyé." in visible_text(again)
+    assert Message.objects.filter(kind=MessageKind.BULLETIN).count() == 1
     assert mail.outbox == []
 
 
-def test_a_sent_bulletin_can_no_longer_be_edited(
-    newsletter_editor, subscribers, django_capture_on_commit_callbacks
-):
+def test_a_sent_bulletin_can_no_longer_be_edited(newsletter_editor, subscribers):
     bulletin = Bulletin.objects.create(subject="Avant", body="Texte")
-    with django_capture_on_commit_callbacks(execute=True):
-        send_action(newsletter_editor, bulletin, apply=True)
+    send_action(newsletter_editor, bulletin, apply=True)
 
     newsletter_editor.post(f"{BULLETINS}{bulletin.pk}/change/", {"subject": "Après", "body": "Autre"})
 
@@ -149,5 +152,5 @@ def test_the_send_action_is_refused_to_staff_without_the_permission(client, subs
     response = send_action(client, bulletin, apply=True)
 
     assert response.status_code == 403
-    assert mail.outbox == []
+    assert not Message.objects.exists()
     assert Bulletin.objects.get().sent_at is None

@@ -1,6 +1,6 @@
 """The participation services: what each write does, what a refused attempt does not
-write, the e-mails that leave only after the commit, and the vote counters under
-concurrency (real threads on the real PostgreSQL)."""
+write, the e-mails recorded with the write and sent by the queue's jobs, and the vote
+counters under concurrency (real threads on the real PostgreSQL)."""
 
 import itertools
 import threading
@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from mailing.models import Delivery, Message, MessageKind
 from proposals import services
 from proposals.models import (
     Comment,
@@ -315,9 +316,7 @@ def test_it_records_a_report_without_hiding(proposal, voter):
     assert not proposal.is_hidden
 
 
-def test_it_hides_a_comment_at_the_third_report_by_different_users(
-    proposal, author, django_capture_on_commit_callbacks
-):
+def test_it_hides_a_comment_at_the_third_report_by_different_users(proposal, author, jobs):
     comment = services.comment_post(proposal=proposal, user=author, body="Propos douteux.")
     reporters = [verified_user(username=f"rapporteur{n}") for n in range(3)]
     services.report_create(user=reporters[0], reason=ReportReason.ABUSE, comment=comment)
@@ -325,8 +324,9 @@ def test_it_hides_a_comment_at_the_third_report_by_different_users(
     comment.refresh_from_db()
     assert not comment.is_hidden
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.report_create(user=reporters[2], reason=ReportReason.SPAM, comment=comment)
+    services.report_create(user=reporters[2], reason=ReportReason.SPAM, comment=comment)
+    assert mail.outbox == []  # recorded; the queue's job sends it
+    jobs.run()
 
     comment.refresh_from_db()
     proposal.refresh_from_db()
@@ -381,14 +381,18 @@ def test_it_refuses_reports_from_unverified_users(proposal):
 # Moderation ------------------------------------------------------------------------------
 
 
-def test_it_hides_a_proposal_resolves_its_reports_and_tells_the_author_after_commit(
-    proposal, author, voter, django_capture_on_commit_callbacks
+def test_it_hides_a_proposal_resolves_its_reports_and_tells_the_author_through_the_queue(
+    proposal, author, voter, jobs
 ):
     services.report_create(user=voter, reason=ReportReason.ABUSE, proposal=proposal)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.moderation_hide(target=proposal, reason="Propos injurieux envers une personne.")
-        assert mail.outbox == []  # nothing leaves before the commit
+    services.moderation_hide(target=proposal, reason="Propos injurieux envers une personne.")
+
+    # Recorded with the change, one delivery to the author; nothing leaves before the job.
+    [notice] = Message.objects.filter(kind=MessageKind.MODERATION)
+    assert [d.address for d in notice.deliveries.all()] == [author.email]
+    assert mail.outbox == []
+    jobs.run()
 
     proposal.refresh_from_db()
     assert proposal.is_hidden
@@ -399,18 +403,56 @@ def test_it_hides_a_proposal_resolves_its_reports_and_tells_the_author_after_com
     assert message.subject == "Votre préconisation a été masquée"
     assert "Propos injurieux envers une personne." in message.body
     assert proposal.title in message.body
+    # The footer: the author's preferences and a one-click unsubscribe (RFC 8058).
+    delivery_context = notice.deliveries.get().context
+    unsubscribe_url = delivery_context["unsubscribe_url"]
+    assert unsubscribe_url in message.body
+    assert delivery_context["preferences_url"] in message.body
+    assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe_url}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_it_restores_a_comment_and_the_count_follows(
-    proposal, author, voter, django_capture_on_commit_callbacks
-):
+def test_the_hidden_notice_tells_the_reason_of_the_moment_not_a_later_one(proposal, author, jobs):
+    services.moderation_hide(target=proposal, reason="Motif de départ.")
+    # Before the worker sends it, staff change the reason shown in its place.
+    Proposal.objects.filter(pk=proposal.pk).update(hidden_reason="Motif corrigé plus tard.")
+
+    jobs.run()
+
+    [message] = mail.outbox
+    assert "Motif de départ." in message.body
+    assert "Motif corrigé plus tard." not in message.body
+
+
+def test_it_sends_no_moderation_mail_to_an_author_who_declined_them(author, jobs):
+    author.email_moderation = False
+    author.save(update_fields=["email_moderation"])
+    proposal = make_proposal(author=author)
+    comment = services.comment_post(proposal=proposal, user=author, body="Un avis.")
+
+    services.moderation_hide(target=proposal, reason="Hors sujet")
+    services.moderation_hide(target=comment, reason="Hors sujet")
+    services.moderation_restore(target=comment)
+    jobs.run()
+
+    proposal.refresh_from_db()
+    assert proposal.is_hidden  # the decision is made all the same
+    assert not Message.objects.exists()
+    assert mail.outbox == []
+
+
+def test_it_restores_a_comment_and_the_count_follows(proposal, author, voter, jobs):
     comment = services.comment_post(proposal=proposal, user=author, body="Un avis franc & direct.")
     services.moderation_hide(target=comment, reason="Hors sujet")
     proposal.refresh_from_db()
     assert proposal.comment_count == 0
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.moderation_restore(target=comment, reason="Après relecture, le propos est correct.")
+    jobs.run()
+    mail.outbox.clear()  # the notice of the hiding
+
+    services.moderation_restore(target=comment, reason="Après relecture, le propos est correct.")
+    assert mail.outbox == []
+    jobs.run()
 
     comment.refresh_from_db()
     proposal.refresh_from_db()
@@ -423,11 +465,11 @@ def test_it_restores_a_comment_and_the_count_follows(
     assert proposal.title in message.body
 
 
-def test_it_writes_plain_text_mails_without_html_escaping(author, django_capture_on_commit_callbacks):
+def test_it_writes_plain_text_mails_without_html_escaping(author, jobs):
     proposal = make_proposal(author=author, title='Villes & jumelages : l\'Europe "proche"')
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.moderation_hide(target=proposal, reason="Données <personnelles> & adresse")
+    services.moderation_hide(target=proposal, reason="Données <personnelles> & adresse")
+    jobs.run()
 
     [message] = mail.outbox
     assert 'Villes & jumelages : l\'Europe "proche"' in message.body
@@ -435,15 +477,19 @@ def test_it_writes_plain_text_mails_without_html_escaping(author, django_capture
     assert "&amp;" not in message.body
 
 
-def test_it_sends_no_moderation_mail_when_the_transaction_rolls_back(
-    proposal, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.moderation_hide(target=proposal, reason="Annulé")
-            raise RuntimeError
+def test_it_sends_no_moderation_mail_when_the_transaction_rolls_back(proposal, jobs):
+    queued_before = jobs.queued()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.moderation_hide(target=proposal, reason="Annulé")
+        # Recorded in that transaction, with its job.
+        assert Message.objects.exists() and len(jobs.queued()) == len(queued_before) + 1
+        raise RuntimeError
 
-    assert callbacks == []
+    # The message, its delivery and its job went with the rolled-back write.
+    assert not Message.objects.exists()
+    assert not Delivery.objects.exists()
+    assert jobs.queued() == queued_before
+    jobs.run()
     assert mail.outbox == []
     proposal.refresh_from_db()
     assert not proposal.is_hidden
@@ -452,20 +498,26 @@ def test_it_sends_no_moderation_mail_when_the_transaction_rolls_back(
 # Official answer -------------------------------------------------------------------------
 
 
-def test_it_answers_and_mails_the_author_and_each_voter_separately_after_commit(
-    proposal, author, voter, other_voter, django_capture_on_commit_callbacks
+def test_it_answers_and_mails_the_author_and_each_voter_separately_through_the_queue(
+    proposal, author, voter, other_voter, jobs
 ):
     services.vote_cast(proposal=proposal, user=voter, value=FOR)
     services.vote_cast(proposal=proposal, user=other_voter, value=AGAINST)
     services.vote_cast(proposal=proposal, user=author, value=FOR)  # the author is told once
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.proposal_answer(
-            proposal=proposal,
-            status=ProposalStatus.ADOPTED,
-            answer="La Ville ouvrira deux maisons de l’Europe.",
-        )
-        assert mail.outbox == []
+    services.proposal_answer(
+        proposal=proposal,
+        status=ProposalStatus.ADOPTED,
+        answer="La Ville ouvrira deux maisons de l’Europe.",
+    )
+    # One answer message, recorded with the answer; its recipients are listed by a job.
+    [answer] = Message.objects.filter(kind=MessageKind.ANSWER)
+    assert answer.target == proposal
+    assert [name for _id, name, args in jobs.queued() if args.get("message_id") == answer.pk] == [
+        "proposals.answer_fan_out"
+    ]
+    assert mail.outbox == []
+    jobs.run()
 
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ADOPTED
@@ -479,28 +531,79 @@ def test_it_answers_and_mails_the_author_and_each_voter_separately_after_commit(
         assert "La Ville ouvrira deux maisons de l’Europe." in message.body
         assert "Retenue" in message.body
         assert proposal.title in message.subject
+        # Each recipient's own unsubscribe link, in the footer and the headers.
+        unsubscribe_url = answer.deliveries.get(address=message.to[0]).context["unsubscribe_url"]
+        assert unsubscribe_url in message.body
+        assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe_url}>"
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert len({message.extra_headers["List-Unsubscribe"] for message in mail.outbox}) == 3
 
 
-def test_it_answers_an_official_proposal_and_mails_only_its_voters(voter, django_capture_on_commit_callbacks):
+def test_it_answers_an_official_proposal_and_mails_only_its_voters(voter, jobs):
     proposal = make_proposal(is_official=True)
     services.vote_cast(proposal=proposal, user=voter, value=FOR)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.proposal_answer(proposal=proposal, status=ProposalStatus.UNDER_STUDY, answer="")
+    services.proposal_answer(proposal=proposal, status=ProposalStatus.UNDER_STUDY, answer="")
+    jobs.run()
 
     assert [message.to for message in mail.outbox] == [[voter.email]]
 
 
-def test_it_sends_no_answer_mail_when_the_transaction_rolls_back(
-    proposal, voter, django_capture_on_commit_callbacks
-):
+def test_it_does_not_mail_the_voters_who_declined_answer_mails(proposal, author, voter, other_voter, jobs):
+    services.vote_cast(proposal=proposal, user=voter, value=FOR)
+    services.vote_cast(proposal=proposal, user=other_voter, value=FOR)
+    for user in (author, other_voter):
+        user.email_answers = False
+        user.save(update_fields=["email_answers"])
+
+    services.proposal_answer(proposal=proposal, status=ProposalStatus.ADOPTED, answer="Oui.")
+    jobs.run()
+
+    assert [message.to for message in mail.outbox] == [[voter.email]]
+
+
+def test_it_answers_without_telling_anyone_when_asked_not_to(proposal, voter, jobs):
     services.vote_cast(proposal=proposal, user=voter, value=FOR)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.proposal_answer(proposal=proposal, status=ProposalStatus.REJECTED, answer="Non.")
-            raise RuntimeError
+    services.proposal_answer(proposal=proposal, status=ProposalStatus.ADOPTED, answer="Oui.", notify=False)
+    jobs.run()
 
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.official_answer) == (ProposalStatus.ADOPTED, "Oui.")
+    assert not Message.objects.exists()
+    assert mail.outbox == []
+
+
+def test_an_answer_fan_out_run_twice_tells_each_recipient_once(proposal, author, voter, jobs):
+    from proposals.tasks import answer_fan_out
+
+    services.vote_cast(proposal=proposal, user=voter, value=FOR)
+    services.proposal_answer(proposal=proposal, status=ProposalStatus.ADOPTED, answer="Oui.")
+    [answer] = Message.objects.filter(kind=MessageKind.ANSWER)
+
+    jobs.run()
+    assert answer_fan_out(message_id=answer.pk) == 0  # a second run adds nobody
+    jobs.run()
+
+    assert sorted(address for message in mail.outbox for address in message.to) == sorted(
+        [author.email, voter.email]
+    )
+
+
+def test_it_sends_no_answer_mail_when_the_transaction_rolls_back(proposal, voter, jobs):
+    services.vote_cast(proposal=proposal, user=voter, value=FOR)
+    queued_before = jobs.queued()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.proposal_answer(proposal=proposal, status=ProposalStatus.REJECTED, answer="Non.")
+        # Recorded in that transaction, with its job.
+        assert Message.objects.exists() and len(jobs.queued()) == len(queued_before) + 1
+        raise RuntimeError
+
+    assert not Message.objects.exists()
+    assert not Delivery.objects.exists()
+    assert jobs.queued() == queued_before
+    jobs.run()
     assert mail.outbox == []
     proposal.refresh_from_db()
     assert (proposal.status, proposal.official_answer) == (ProposalStatus.PUBLISHED, "")
