@@ -37,9 +37,11 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 		-r requirements.lock -r requirements-dev.lock
 	@touch $@
 
+# Setting up is development work: a server's DATABASE_URL without SECRET_KEY is fine here
+# (the key is kept in .data/); serving with DEBUG off still refuses to start without one.
 db: install compilemessages
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_catalogue
+	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput
+	DEBUG=$${DEBUG:-1} $(MANAGE) load_catalogue
 
 # The compiled catalogue (locale/*/LC_MESSAGES/django.mo) is committed: without GNU
 # gettext (msgfmt) the committed one is used as it is.

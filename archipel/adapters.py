@@ -5,6 +5,7 @@ from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import get_language
 
+from archipel.ratelimit import client_address
 from mailing.models import MessageKind
 from mailing.services import Recipient, mail_one
 
@@ -14,6 +15,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """A neutral username: allauth's default, taken from the e-mail address, would
         be shown publicly beside the posts of someone who chose no display name."""
         user.username = f"citoyen-{secrets.token_hex(4)}"
+
+    def get_client_ip(self, request) -> str:
+        """The client's address as every limit of the site reads it (TRUSTED_PROXY_COUNT),
+        never an error when X-Forwarded-For holds fewer addresses than expected."""
+        return client_address(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's messages (address verification, password reset…) are rendered here,

@@ -28,7 +28,7 @@ def _limits() -> dict:
     return {**DEFAULT_LIMITS, **getattr(settings, "ARCHIPEL_RATE_LIMITS", {})}
 
 
-def _client_address(request) -> str:
+def client_address(request) -> str:
     """The client's address, as TRUSTED_PROXY_COUNT says to read it.
 
     Without a trusted proxy (0) it is the connection's address: X-Forwarded-For is
@@ -50,7 +50,7 @@ def is_limited(request, action: str) -> bool:
     """Count this request; True when the user or the address went over the limit."""
     count, seconds = _limits()[action]
     window = int(time.time() // seconds)
-    keys = [f"rl:{action}:ip:{_client_address(request)}:{window}"]
+    keys = [f"rl:{action}:ip:{client_address(request)}:{window}"]
     if request.user.is_authenticated:
         keys.append(f"rl:{action}:user:{request.user.pk}:{window}")
     limited = False

@@ -4,7 +4,7 @@ API's throttle and allauth; and the admin's log-in under the site's log-in limit
 import pytest
 from django.test import Client, RequestFactory
 
-from archipel.ratelimit import _client_address
+from archipel.ratelimit import client_address
 from proposals.models import Proposal, Topic
 from tests.factories import verify
 
@@ -60,7 +60,7 @@ def test_the_client_address_is_read_as_the_setting_says(settings, count, forward
     settings.TRUSTED_PROXY_COUNT = count
     extra = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1", **extra)
-    assert _client_address(request) == expected
+    assert client_address(request) == expected
 
 
 # Without a trusted proxy, X-Forwarded-For changes nothing ------------------------------------
@@ -148,3 +148,18 @@ def test_the_admin_log_in_still_signs_staff_in(client, staff_user):
     )
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == staff_user.pk
+
+
+def test_a_short_forwarded_header_behind_two_proxies_is_no_error(client, settings):
+    # allauth would raise ImproperlyConfigured (a 500) here; the adapter reads the address
+    # as every other limit of the site does.
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+
+    response = client.post(
+        "/comptes/login/",
+        {"login": "personne@example.org", "password": "pas-le-bon"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+
+    assert response.status_code == 200
+    assert "adresse e-mail et/ou le mot de passe" in response.text or "incorrect" in response.text
