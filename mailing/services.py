@@ -72,6 +72,7 @@ def deliveries_add(*, message: Message, recipients: Iterable[Recipient]) -> int:
     return added
 
 
+@transaction.atomic
 def mail_one(
     *,
     kind: str,
@@ -82,12 +83,21 @@ def mail_one(
     target=None,
     context=None,
 ) -> Message:
-    """One message to one recipient (a moderation notice, a confirmation link)."""
-    with transaction.atomic():
-        message = message_create(
-            kind=kind, template=template, subject=subject, body=body, target=target, context=context
-        )
-        deliveries_add(message=message, recipients=[recipient])
+    """One message to one recipient (a moderation notice, a confirmation link): three
+    INSERTs, the message, its delivery and the job that sends it."""
+    message = Message.objects.create(
+        kind=kind,
+        template=template,
+        subject=subject,
+        body=body,
+        target=target,
+        context=context or {},
+        recipients_recorded_at=timezone.now(),
+    )
+    Delivery.objects.create(
+        message=message, address=recipient.address, language=recipient.language, context=recipient.context
+    )
+    tasks.send.defer(message_id=message.pk)
     return message
 
 

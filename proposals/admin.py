@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mailing.admin import progress
-from mailing.models import Message
+from mailing.models import Message, MessageKind
 from proposals import services
 from proposals.models import Comment, Proposal, Report, Topic
 
@@ -152,7 +152,9 @@ class ProposalAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Checked for a first answer; unchecked once voters were told (a typo fix tells nobody).
-        told = self.instance.pk and Message.objects.about(self.instance).exists()
+        told = (
+            self.instance.pk and Message.objects.about(self.instance).filter(kind=MessageKind.ANSWER).exists()
+        )
         self.fields["notify"].initial = not told
 
 
@@ -236,7 +238,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("courriels de réponse"))
     def answer_emails(self, obj):
-        return progress(Message.objects.about(obj)) if obj.pk else "—"
+        return progress(Message.objects.about(obj).filter(kind=MessageKind.ANSWER)) if obj.pk else "—"
 
 
 # Comments --------------------------------------------------------------------------------

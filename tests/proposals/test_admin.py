@@ -373,11 +373,6 @@ def test_the_answer_page_shows_the_progress_of_the_answer_mails(staff_client, pr
     assert f"?message__id__exact={answer.pk}" in page  # linked to the deliveries
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ProposalAdminForm and answer_emails look at every message about the proposal "
-    "(Message.objects.about), moderation notices included, not only answer messages",
-)
 def test_a_moderation_notice_is_not_taken_for_an_answer_already_sent(staff_client, proposal, author):
     services.moderation_hide(target=proposal, reason="Hors sujet.")
     services.moderation_restore(target=proposal)
