@@ -17,3 +17,15 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Every test starts in French: a request leaves its language active in the thread
+    (LocaleMiddleware), which must not decide what the next test sees."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -60,6 +60,21 @@ def _set_status(job_id: int, status: str) -> None:
         cursor.execute("UPDATE procrastinate_jobs SET status = %s WHERE id = %s", [status, job_id])
 
 
+@pytest.fixture(autouse=True)
+def empty_queue(request):
+    """Tests that commit (threads, the live server, real workers) leave their jobs in
+    the queue's tables, which Django's flush does not empty: empty them afterwards."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    if committed:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE procrastinate_jobs, procrastinate_periodic_defers, procrastinate_events,"
+                " procrastinate_workers CASCADE"
+            )
+
+
 @pytest.fixture
 def jobs():
     """`jobs.run()` runs the queued jobs; `jobs.queued()` lists them."""
