@@ -3,9 +3,11 @@ errors, and try the failed ones again. Nothing here sends: the workers do."""
 
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from mailing import services
 from mailing.models import Delivery, Message
@@ -13,24 +15,32 @@ from mailing.models import Delivery, Message
 
 def progress(messages_about):
     """The progress of each message about an object, for a read-only field of its admin
-    page: "12 envoyés, 3 en attente, 1 en échec", linked to the deliveries."""
+    page: "12 envoyé(s), 3 en attente, 1 en échec", linked to the deliveries."""
     rows = list(messages_about.with_progress().order_by("created_at"))
     if not rows:
         return _("Aucun courriel.")
     return format_html_join(
         "",
-        '<p><a href="{}">{}</a> : {} envoyé(s), {} en attente, {} en échec</p>',
+        '<p><a href="{}">{}</a> : {}</p>',
         (
             (
                 reverse("admin:mailing_delivery_changelist") + f"?message__id__exact={m.pk}",
-                m.created_at.strftime("%d/%m/%Y %H:%M"),
-                m.sent_count,
-                m.pending_count,
-                m.failed_count,
+                date_format(localtime(m.created_at), "SHORT_DATETIME_FORMAT"),
+                _counts(m),
             )
             for m in rows
         ),
     )
+
+
+def _counts(message) -> str:
+    if message.recipients_recorded_at is None:
+        return gettext("liste des destinataires en préparation")
+    return gettext("%(sent)d envoyé(s), %(pending)d en attente, %(failed)d en échec") % {
+        "sent": message.sent_count,
+        "pending": message.pending_count,
+        "failed": message.failed_count,
+    }
 
 
 @admin.action(description=_("Réessayer les envois en échec"))
@@ -94,12 +104,7 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("envois"))
     def deliveries_link(self, obj):
         url = reverse("admin:mailing_delivery_changelist") + f"?message__id__exact={obj.pk}"
-        return format_html(
-            '<a href="{}">{}</a>',
-            url,
-            _("%(sent)d envoyé(s), %(pending)d en attente, %(failed)d en échec")
-            % {"sent": obj.sent_count, "pending": obj.pending_count, "failed": obj.failed_count},
-        )
+        return format_html('<a href="{}">{}</a>', url, _counts(obj))
 
 
 @admin.register(Delivery)

@@ -358,7 +358,7 @@ def test_the_answer_page_shows_the_progress_of_the_answer_mails(staff_client, pr
 
     staff_client.post(url, _change_form_data(proposal, status=ProposalStatus.ADOPTED, official_answer="Oui."))
     # Recorded, recipients not listed yet.
-    assert "0 envoyé(s), 0 en attente, 0 en échec" in staff_client.get(url).content.decode()
+    assert "liste des destinataires en préparation" in staff_client.get(url).content.decode()
 
     jobs.run()
     assert "3 envoyé(s), 0 en attente, 0 en échec" in staff_client.get(url).content.decode()
