@@ -25,9 +25,11 @@ help:
 	@echo "make stop-db    stop the embedded PostgreSQL (when DATABASE_URL is unset)"
 
 # A second `make run` or a `make test` started meanwhile waits for the first set-up
-# to finish instead of installing or migrating at the same time.
+# to finish instead of installing or migrating at the same time. Setting up is
+# development work (DEBUG on unless said otherwise): a server's DATABASE_URL without
+# SECRET_KEY is fine here; serving with DEBUG off still refuses to start without one.
 setup:
-	@$(LOCK) $(MAKE) --no-print-directory db
+	@DEBUG=$${DEBUG:-1} $(LOCK) $(MAKE) --no-print-directory db
 
 install: $(VENV)/.installed
 
@@ -37,11 +39,9 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 		-r requirements.lock -r requirements-dev.lock
 	@touch $@
 
-# Setting up is development work: a server's DATABASE_URL without SECRET_KEY is fine here
-# (the key is kept in .data/); serving with DEBUG off still refuses to start without one.
 db: install compilemessages
-	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput
-	DEBUG=$${DEBUG:-1} $(MANAGE) load_catalogue
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_catalogue
 
 # The compiled catalogue (locale/*/LC_MESSAGES/django.mo) is committed: without GNU
 # gettext (msgfmt) the committed one is used as it is.
