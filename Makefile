@@ -12,7 +12,7 @@ LOCK := $(PYTHON) scripts/locked.py .data/setup.lock
 MANAGE := $(BIN)/python manage.py
 WORKER := $(MANAGE) procrastinate worker
 
-.PHONY: help run serve worker test test-fast setup install db compilemessages messages superuser benchmark screenshots stop-db lock clean
+.PHONY: help run serve worker test test-fast setup install db compilemessages messages superuser benchmark cluster screenshots stop-db lock clean
 
 help:
 	@echo "make run        set up and serve http://$(HOST):$(PORT) (development server) with a worker"
@@ -22,6 +22,7 @@ help:
 	@echo "make superuser  create an administrator account for /admin/"
 	@echo "make messages   update the English catalogue (locale/en) after changing a string"
 	@echo "make benchmark  measure the catalogue pages on 30,000 partnerships"
+	@echo "make cluster    the reference deployment (deploy/) on this machine, under load and kills"
 	@echo "make stop-db    stop the embedded PostgreSQL (when DATABASE_URL is unset)"
 
 # A second `make run` or a `make test` started meanwhile waits for the first set-up
@@ -80,6 +81,12 @@ superuser: setup
 
 benchmark: setup
 	$(BIN)/python scripts/benchmark.py
+
+# The reference deployment (deploy/: nginx, two gunicorn instances, two workers) on this
+# machine, with a web instance and a worker killed under load (scripts/cluster.py). Needs
+# Debian's nginx and the PostgreSQL server on 127.0.0.1:5432; its database is archipel_cluster.
+cluster: install
+	$(BIN)/python scripts/cluster.py
 
 # Main pages at phone and desktop widths, in screenshots/ (git-ignored), for review.
 screenshots: setup
