@@ -187,9 +187,9 @@ class Cluster:
     own (logs in `tmp`), which can be killed and started again."""
 
     def __init__(self, tmp: Path):
-        self.tmp, self.running, self.commands = tmp, {}, {}
+        self.tmp, self.running, self.commands, self.database_created = tmp, {}, {}, False
         self.nginx_port, self.web_ports = free_port(), [free_port(), free_port()]
-        self.sink = Sink()
+        self.sink, self.sink_started = Sink(), False
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "archipel.settings",
@@ -213,6 +213,7 @@ class Cluster:
             with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True, connect_timeout=5) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
                 conn.execute(f'CREATE DATABASE "{DATABASE}"')
+            self.database_created = True
         except psycopg.OperationalError as error:
             raise SystemExit(f"No PostgreSQL server answers at {SERVER_URL}: {error}") from None
         with open(self.tmp / "release.log", "ab") as log:
@@ -221,6 +222,7 @@ class Cluster:
 
     def start_all(self):
         self.sink.controller.start()
+        self.sink_started = True
         for number, port in enumerate(self.web_ports, 1):
             argv = unit_commands("archipel-web@.service", str(port))[0]
             argv[argv.index("--workers") + 1] = "2"
@@ -257,7 +259,7 @@ class Cluster:
             )
 
     def kill(self, name: str):
-        os.killpg(self.running[name].pid, signal.SIGKILL)  # no clean shutdown: a crash
+        signal_group(self.running[name], signal.SIGKILL)  # no clean shutdown: a crash
         self.running[name].wait(10)
 
     def close(self, drop: bool):
@@ -265,15 +267,15 @@ class Cluster:
         and the logs only when asked."""
         for process in self.running.values():
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + 30
         for process in self.running.values():
             try:
                 process.wait(max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                signal_group(process, signal.SIGKILL)
                 process.wait(5)
-        if self.sink.controller._thread is not None:  # started
+        if self.sink_started:
             self.sink.controller.stop()
         if drop:
             import psycopg
@@ -282,7 +284,15 @@ class Cluster:
                 conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
             shutil.rmtree(self.tmp, ignore_errors=True)
         else:
-            print(f"Kept: database {DATABASE}, logs in {self.tmp}", file=sys.stderr)
+            kept = f"database {DATABASE}, " if self.database_created else ""
+            print(f"Kept for inspection: {kept}logs in {self.tmp}", file=sys.stderr)
+
+
+def signal_group(process: subprocess.Popen, signum: int):
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:  # already gone
+        pass
 
 
 def edge_checks(port: int) -> dict:
