@@ -68,7 +68,7 @@ def deliveries_add(*, message: Message, recipients: Iterable[Recipient]) -> int:
     added = Delivery.objects.filter(message=message).count() - before
     Message.objects.filter(pk=message.pk).update(recipients_recorded_at=timezone.now())
     for _job in range(math.ceil(added / tasks.BATCH_SIZE)):
-        tasks.send.defer(message_id=message.pk)
+        tasks.defer_in_transaction(tasks.send, message_id=message.pk)
     return added
 
 
@@ -97,7 +97,7 @@ def mail_one(
     Delivery.objects.create(
         message=message, address=recipient.address, language=recipient.language, context=recipient.context
     )
-    tasks.send.defer(message_id=message.pk)
+    tasks.defer_in_transaction(tasks.send, message_id=message.pk)
     return message
 
 
@@ -108,7 +108,7 @@ def deliveries_retry(*, message: Message) -> int:
         state=DeliveryState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
     for _job in range(math.ceil(retried / tasks.BATCH_SIZE)):
-        tasks.send.defer(message_id=message.pk)
+        tasks.defer_in_transaction(tasks.send, message_id=message.pk)
     return retried
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from mailing.models import MessageKind
 from mailing.services import Recipient, mail_one, message_create
+from mailing.tasks import defer_in_transaction
 from newsletter import tasks, tokens
 from newsletter.models import Bulletin, Subscription
 
@@ -130,7 +131,7 @@ def bulletin_send(*, bulletin: Bulletin) -> int:
         target=bulletin,
         context={"label": bulletin.subject},
     )
-    tasks.bulletin_fan_out.defer(message_id=message.pk)
+    defer_in_transaction(tasks.bulletin_fan_out, message_id=message.pk)
     return Subscription.objects.confirmed().count()
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cooperation.services import reviews_forget
 from mailing.models import MessageKind
 from mailing.services import citizen_recipient, mail_one, message_create
+from mailing.tasks import defer_in_transaction
 from proposals import permissions, tasks
 from proposals.models import (
     REPORTS_TO_HIDE,
@@ -204,7 +205,7 @@ def answer_notify(*, proposal: Proposal):
         target=proposal,
         context={"label": proposal.title},
     )
-    tasks.answer_fan_out.defer(message_id=message.pk)
+    defer_in_transaction(tasks.answer_fan_out, message_id=message.pk)
     return message
 
 

@@ -203,3 +203,20 @@ def test_a_large_fan_out_is_split_into_jobs_that_several_workers_share(jobs, set
     assert [name for _id, name, _args in jobs.queued()] == ["mailing.send"] * 3
     assert jobs.run() == 3
     assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 1200
+
+
+def test_inside_a_worker_the_send_jobs_commit_with_the_deliveries(jobs):
+    # A worker replaces the app's connector with its own connection, which would commit
+    # a job at once, before the deliveries it sends: jobs go through Django's instead.
+    from django.db import transaction
+    from procrastinate.contrib.django import app
+
+    message = message_create(kind=MessageKind.BULLETIN, subject="S", body="B")
+    with app.replace_connector(app.connector.get_worker_connector()):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            deliveries_add(message=message, recipients=[Recipient("f@example.org")])
+            assert jobs.queued("mailing.send")  # in this transaction
+            raise RuntimeError("the fan-out failed")
+
+    assert not jobs.queued()
+    assert not Delivery.objects.exists()
