@@ -12,13 +12,14 @@ LOCK := $(PYTHON) scripts/locked.py .data/setup.lock
 MANAGE := $(BIN)/python manage.py
 WORKER := $(MANAGE) procrastinate worker
 
-.PHONY: help run serve worker test test-fast setup install db compilemessages messages superuser benchmark cluster screenshots stop-db lock clean
+.PHONY: help run serve worker test test-fast lint setup install db compilemessages messages superuser benchmark cluster screenshots stop-db lock clean
 
 help:
 	@echo "make run        set up and serve http://$(HOST):$(PORT) (development server) with a worker"
 	@echo "make serve      set up and serve with gunicorn, DEBUG off (production-like), with a worker"
 	@echo "make worker     a worker alone (e-mail and periodic jobs); start as many as you like"
 	@echo "make test       set up and run the whole test suite, browser tests included"
+	@echo "make lint       ruff (lint and format), missing migrations, Django's system checks"
 	@echo "make superuser  create an administrator account for /admin/"
 	@echo "make messages   update the English catalogue (locale/en) after changing a string"
 	@echo "make benchmark  measure the catalogue pages on 30,000 partnerships"
@@ -72,6 +73,14 @@ worker: setup
 
 test: setup
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# Before the tests in CI: ruff's rules (pyproject.toml), the formatting, a model change
+# without its migration, and Django's system checks.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=$${DEBUG:-1} $(MANAGE) makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-1} $(MANAGE) check --fail-level WARNING
 
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)

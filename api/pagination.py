@@ -44,7 +44,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise NotFound(
                 _("Page introuvable : elle doit être un nombre entier de 1 à %(last)d.")
                 % {"last": paginator.num_pages}
-            )
+            ) from None
         ids = list(self.page.object_list)
         rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
         self.page.object_list = [rows[pk] for pk in ids]

@@ -96,7 +96,9 @@ class CatalogueViewSet(mixins.RetrieveModelMixin, CatalogueListViewSet):
             return self.get_queryset().get(**{self.lookup_field: value})
         except ObjectDoesNotExist:
             name = capfirst(self.get_queryset().model._meta.verbose_name)
-            raise NotFound(_("%(name)s introuvable : « %(slug)s ».") % {"name": name, "slug": value})
+            raise NotFound(
+                _("%(name)s introuvable : « %(slug)s ».") % {"name": name, "slug": value}
+            ) from None
 
 
 def documented(list_summary, detail_summary=None, description=""):

@@ -18,7 +18,9 @@ class User(AbstractUser):
         _("réponses officielles"),
         default=True,
         db_default=True,
-        help_text=_("Un courriel quand une préconisation que vous avez proposée ou votée reçoit une réponse."),
+        help_text=_(
+            "Un courriel quand une préconisation que vous avez proposée ou votée reçoit une réponse."
+        ),
     )
     email_moderation = models.BooleanField(
         _("décisions de modération"),

@@ -284,6 +284,9 @@ LOGGING = {
     "loggers": {
         "archipel.request": {"level": "INFO"},
         "procrastinate": {"level": "INFO"},
+        # Its start-up lines (a dozen "Registering task…" per process) say nothing new.
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
     },
 }
 

@@ -36,7 +36,7 @@ class PartnershipAdminForm(forms.ModelForm):
 
     class Meta:
         model = Partnership
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

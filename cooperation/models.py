@@ -62,13 +62,13 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("cooperation:partnership_list") + f"?pays={self.code}"
+
     @property
     def localized_name(self):
         """The name in the reader's language: `name_en` in English when known, else `name`."""
         return localized_name(self)
-
-    def get_absolute_url(self):
-        return reverse("cooperation:partnership_list") + f"?pays={self.code}"
 
     def natural_key(self):
         return (self.code,)
@@ -190,13 +190,13 @@ class LocalAuthority(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("cooperation:authority_detail", args=[self.slug])
+
     @property
     def localized_name(self):
         """The name in the reader's language: `name_en` in English when known, else `name`."""
         return localized_name(self)
-
-    def get_absolute_url(self):
-        return reverse("cooperation:authority_detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)

@@ -2,7 +2,9 @@
 
 The embedded PostgreSQL has no `unaccent` extension, so migration
 cooperation/0001 creates `archipel_unaccent(text)`, an IMMUTABLE SQL function that
-folds accents; search vectors are generated columns built with it, indexed with GIN.
+folds accents (and turns hyphens and typographic apostrophes into spaces); search
+vectors are generated columns built with it, indexed with GIN. The function's SQL lives
+in that migration only: changing it is a new migration.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -10,24 +12,6 @@ from django.db import models
 from django.db.models.functions import Lower
 
 SEARCH_CONFIG = "french"
-
-# Accented letters to plain ones; hyphens and typographic apostrophes to spaces, so that
-# "basse normandie" finds "Basse-Normandie".
-UNACCENT_FROM = (
-    "àáâãäåāçćčèéêëēęěìíîïīñńòóôõöøōùúûüūýÿžźżšśłđ" + "ÀÁÂÃÄÅĀÇĆČÈÉÊËĒĘĚÌÍÎÏĪÑŃÒÓÔÕÖØŌÙÚÛÜŪÝŸŽŹŻŠŚŁĐ" + "-’"
-)
-UNACCENT_TO = (
-    "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzzssld" + "AAAAAAACCCEEEEEEEIIIIINNOOOOOOOUUUUUYYZZZSSLD" + "  "
-)
-
-CREATE_UNACCENT_SQL = f"""
-CREATE OR REPLACE FUNCTION archipel_unaccent(text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-    SELECT replace(replace(replace(replace(translate($1, '{UNACCENT_FROM}', '{UNACCENT_TO}'),
-        'œ', 'oe'), 'Œ', 'OE'), 'æ', 'ae'), 'ß', 'ss')
-$$;
-"""
-DROP_UNACCENT_SQL = "DROP FUNCTION IF EXISTS archipel_unaccent(text);"
 
 
 class Unaccent(models.Func):

@@ -147,7 +147,7 @@ class ProposalAdminForm(forms.ModelForm):
 
     class Meta:
         model = Proposal
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

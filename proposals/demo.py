@@ -495,7 +495,7 @@ def demo_data_generate(
 
     # Proposals: the first is the benchmark one (exactly `benchmark_comments` comments).
     proposal_base = _reserve_ids(Proposal, proposals)
-    statuses, status_weights = zip(*STATUS_WEIGHTS.items())
+    statuses, status_weights = zip(*STATUS_WEIGHTS.items(), strict=True)
     created = []
     proposal_rows, theme_rows, tag_rows = [], [], []
     for i in range(proposals):
@@ -606,7 +606,7 @@ def demo_data_generate(
     vote_counts = _allocate(votes, popularity, max(1, int(users * MAX_VOTERS_SHARE)))
 
     def vote_rows():
-        for pid, at, count in zip(target_ids, target_created, vote_counts):
+        for pid, at, count in zip(target_ids, target_created, vote_counts, strict=True):
             support = rng.betavariate(2.2, 1.4)
             for voter in rng.sample(range(users), count):
                 value = VoteValue.FOR if rng.random() < support else VoteValue.AGAINST
@@ -636,7 +636,9 @@ def demo_data_generate(
 
     def comment_rows():
         next_id = comment_base
-        for index, (pid, at, count) in enumerate(zip(target_ids, target_created, comment_counts)):
+        for index, (pid, at, count) in enumerate(
+            zip(target_ids, target_created, comment_counts, strict=True)
+        ):
             if not count:
                 continue
             replies = min(count - 1, int(count * REPLY_SHARE + rng.random()))

@@ -87,7 +87,7 @@ def main():
     for url, client in pages:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        median, p95 = measure(lambda: client.get(url), args.runs)
+        median, p95 = measure(lambda client=client, url=url: client.get(url), args.runs)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         who = " (signed in)" if client is signed_in else ""

@@ -245,7 +245,7 @@ class Cluster:
         subprocess.run([*nginx, "-t", "-q"], check=True)
         self.start("nginx", [*nginx, "-g", "daemon off;"])
         for port in self.web_ports:
-            wait_until(lambda: self.answers(port, "/vie/"), 60, f"gunicorn on port {port}")
+            wait_until(lambda port=port: self.answers(port, "/vie/"), 60, f"gunicorn on port {port}")
         wait_until(lambda: self.answers(self.nginx_port, "/sante/"), 30, "/sante/ through nginx")
 
     def answers(self, port: int, path: str) -> bool:
@@ -429,7 +429,7 @@ def populate(voters: int, citizens: int, per_citizen: int):
         )
         values = random.Random(1).choices(["pour", "contre"], k=voters)
         Vote.objects.bulk_create(
-            Vote(proposal=answered, user=user, value=v) for user, v in zip(voter_rows, values)
+            Vote(proposal=answered, user=user, value=v) for user, v in zip(voter_rows, values, strict=True)
         )
         services.proposals_recount([answered.pk])
     others = list(

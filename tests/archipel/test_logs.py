@@ -133,7 +133,7 @@ def test_an_exception_and_values_json_cannot_write_keep_the_line_whole():
     import datetime
 
     try:
-        1 / 0
+        raise ZeroDivisionError("division by zero")
     except ZeroDivisionError:
         import sys
 

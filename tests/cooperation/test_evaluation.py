@@ -256,7 +256,7 @@ def test_changing_a_score_keeps_one_review_and_sans_avis_takes_a_score_back(
 
 
 def test_the_page_shows_the_distribution_not_only_the_mean(client, atlanta):
-    for user, score in zip(citizens(5), [1, 1, 5, 5, 5]):
+    for user, score in zip(citizens(5), [1, 1, 5, 5, 5], strict=True):
         rate(user, atlanta, transition_ecologique=score)
     text = visible_text(client.get(atlanta.get_absolute_url()))
     assert "5 citoyens ont donné leur avis" in text

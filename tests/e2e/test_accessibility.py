@@ -143,7 +143,9 @@ def test_the_vote_box_after_a_vote_has_no_wcag_violations(site, citizen_page):
 def test_the_review_form_with_errors_has_no_wcag_violations(site, citizen_page):
     citizen_page.goto(site.url + "/partenariats/toulouse-hanoi/")
     submit_empty(citizen_page, "form.review-form")
-    expect(citizen_page.get_by_text("Donnez une note sur au moins un axe, ou un commentaire.")).to_be_visible()
+    expect(
+        citizen_page.get_by_text("Donnez une note sur au moins un axe, ou un commentaire.")
+    ).to_be_visible()
     assert_no_violations(citizen_page, "review form with errors")
 
 
