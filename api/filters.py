@@ -6,13 +6,13 @@ FilterSet's own validation, never ignored.
 """
 
 import django_filters
-from django.db.models import Q, Value
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from cooperation.filters import ActorFilter
 from cooperation.models import AuthorityKind, Country, LocalAuthority, Organisation
-from cooperation.search import sort_key
+from cooperation.search import folded_contains
 from networks.filters import NetworkFilter
 from networks.models import Membership, Network
 
@@ -35,10 +35,7 @@ class AuthorityFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset, name, value):
         """Words of the name, case and accents folded, as the partnerships' `collectivite`."""
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(sort_name__contains=sort_key(Value(value)))
+        return folded_contains(queryset, value, "sort_name", stored=True)
 
 
 class OrganisationFilter(ActorFilter):

@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import (
@@ -15,7 +15,7 @@ from cooperation.models import (
     SustainableDevelopmentGoal,
     Theme,
 )
-from cooperation.search import sort_key
+from cooperation.search import folded_contains, sort_key
 from cooperation.widgets import PlainSelect
 
 YEAR_BOUNDS = {"min": 1800, "max": 2100}
@@ -182,7 +182,7 @@ class PartnershipFilter(django_filters.FilterSet):
         # An exact slug (links) wins; otherwise any authority whose name contains the
         # words typed, case and accents folded ("dusseldorf" finds Düsseldorf).
         by_slug = LocalAuthority.objects.filter(slug=value)
-        by_name = LocalAuthority.objects.filter(sort_name__contains=sort_key(Value(value)))
+        by_name = folded_contains(LocalAuthority.objects.all(), value, "sort_name", stored=True)
         return queryset.filter(french_authority__in=by_slug if by_slug.exists() else by_name)
 
 
@@ -234,22 +234,10 @@ class ActorFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset, name, value):
         """Words of the name or the acronym, case and accents folded ("cooperation" finds Coopération)."""
-        value = value.strip()
-        if not value:
-            return queryset
-        folded = sort_key(Value(value))
-        return queryset.alias(folded_name=sort_key("name"), folded_acronym=sort_key("acronym")).filter(
-            Q(folded_name__contains=folded) | Q(folded_acronym__contains=folded)
-        )
+        return folded_contains(queryset, value, "name", "acronym")
 
     def filter_place(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        folded = sort_key(Value(value))
-        return queryset.alias(folded_city=sort_key("city"), folded_department=sort_key("department")).filter(
-            Q(folded_city__contains=folded) | Q(folded_department__contains=folded)
-        )
+        return folded_contains(queryset, value, "city", "department")
 
 
 class EvaluationFilter(PartnershipFilter):

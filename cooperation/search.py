@@ -7,8 +7,12 @@ vectors are generated columns built with it, indexed with GIN. The function's SQ
 in that migration only: changing it is a new migration.
 """
 
+from functools import reduce
+from operator import or_
+
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import models
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 
 SEARCH_CONFIG = "french"
@@ -25,6 +29,23 @@ def sort_key(field: str):
     The embedded PostgreSQL has no ICU collations; folding case and accents is enough.
     """
     return Unaccent(Lower(field))
+
+
+def folded_contains(queryset, text: str, *fields: str, stored: bool = False):
+    """The rows where one of `fields` contains `text`, case and accents folded
+    ("dusseldorf" finds Düsseldorf, "cooperation" Coopération); all rows for blank text.
+
+    `stored`: the fields already hold folded text (indexed columns such as
+    LocalAuthority.sort_name) and are compared as they are.
+    """
+    text = text.strip()
+    if not text:
+        return queryset
+    folded = sort_key(Value(text))
+    if not stored:
+        queryset = queryset.alias(**{f"folded_{field}": sort_key(field) for field in fields})
+        fields = tuple(f"folded_{field}" for field in fields)
+    return queryset.filter(reduce(or_, (Q(**{f"{field}__contains": folded}) for field in fields)))
 
 
 def search_vector(*fields: str) -> SearchVector:
