@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from archipel.permissions import is_verified
@@ -71,11 +73,11 @@ def _render_partnership(request, partnership, *, review_form=None, status=200):
     )
 
 
-def _refused(request):
-    message = _(
-        "Confirmez votre adresse e-mail pour donner votre avis : seuls les citoyens vérifiés évaluent."
-    )
-    return render(request, "403.html", {"exception": message}, status=403)
+# Refused like every participation of the site: PermissionDenied, Django's 403 page
+# with the reason.
+REVIEW_REFUSED = gettext_lazy(
+    "Confirmez votre adresse e-mail pour donner votre avis : seuls les citoyens vérifiés évaluent."
+)
 
 
 @require_POST
@@ -85,7 +87,7 @@ def review(request, slug):
     """Save the citizen's scores and comment; bad input shows the page again with a 400."""
     partnership = _partnership(slug)
     if not can_review(request.user):
-        return _refused(request)
+        raise PermissionDenied(REVIEW_REFUSED)
     form = ReviewForm(request.POST, themes=Theme.objects.all())
     if not form.is_valid():
         return _render_partnership(request, partnership, review_form=form, status=400)
@@ -108,7 +110,7 @@ def review(request, slug):
 def review_withdraw(request, slug):
     partnership = _partnership(slug)
     if not can_review(request.user):
-        return _refused(request)
+        raise PermissionDenied(REVIEW_REFUSED)
     if services.review_withdraw(author=request.user, partnership=partnership):
         messages.success(request, _("Votre avis a été retiré."))
     return redirect(partnership.get_absolute_url() + "#avis")
