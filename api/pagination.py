@@ -4,14 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
+from cooperation.browse import page_of
+
 MAX_PAGE_SIZE = 100
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=N&page_size=M` (1 to 100), with count, next and previous.
 
-    Like the pages (cooperation.browse.page_of), in two steps that stay fast on large
-    catalogues: sort and slice the ids, then fetch the full rows of those ids only.
+    With the pages' `cooperation.browse.page_of`: sort and slice the ids, then fetch the
+    full rows of those ids only.
     A page number past the end is a 404, a bad page size a 400: never silently another page.
     """
 
@@ -37,17 +39,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         page_size = self.get_page_size(request)
-        paginator = Paginator(queryset.values_list("pk", flat=True), page_size)
         try:
-            self.page = paginator.page(request.query_params.get(self.page_query_param) or 1)
+            self.page = page_of(
+                queryset, request.query_params.get(self.page_query_param), page_size, strict=True
+            )
         except InvalidPage:
+            last = Paginator(queryset.values_list("pk", flat=True), page_size).num_pages
             raise NotFound(
-                _("Page introuvable : elle doit être un nombre entier de 1 à %(last)d.")
-                % {"last": paginator.num_pages}
+                _("Page introuvable : elle doit être un nombre entier de 1 à %(last)d.") % {"last": last}
             ) from None
-        ids = list(self.page.object_list)
-        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-        self.page.object_list = [rows[pk] for pk in ids]
         return self.page.object_list
 
     def get_schema_operation_parameters(self, view):

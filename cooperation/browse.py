@@ -31,14 +31,19 @@ def browse(request: HttpRequest, filterset_class, queryset, *, page_size: int | 
     return BrowseResult(filterset=filterset, page=page, querystring=params.urlencode(), status=status)
 
 
-def page_of(queryset, number, page_size: int) -> Page:
-    """One page of `queryset`, in two steps that stay fast on large catalogues.
+def page_of(queryset, number, page_size: int, *, strict: bool = False) -> Page:
+    """One page of `queryset`, in two steps that stay fast on large catalogues; the pages'
+    and the API's pagination alike.
 
     Sorting and slicing only the ids lets PostgreSQL join just what the sort needs; the
     full rows (with their select_related and prefetch_related) are then fetched for the
     twenty ids of the page. One query more, whatever the size of the data.
+
+    A bad or out-of-range number gives the nearest page, or with `strict` raises
+    InvalidPage (the API answers 404 rather than silently another page).
     """
-    page = Paginator(queryset.values_list("pk", flat=True), page_size).get_page(number)
+    paginator = Paginator(queryset.values_list("pk", flat=True), page_size)
+    page = paginator.page(number or 1) if strict else paginator.get_page(number)
     ids = list(page.object_list)
     rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
     page.object_list = [rows[pk] for pk in ids]
