@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "proposals",
     "newsletter",
     "api",
+    "opendata",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from archipel import opendata, views
+from archipel import views
 from archipel.ratelimit import limit_login_attempts
 
 admin.site.site_header = _("Archipel — administration")
@@ -17,8 +17,7 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("vie/", views.liveness, name="liveness"),
     path("mentions-legales/", views.legal, name="legal"),
-    path("donnees/", opendata.index, name="opendata"),
-    path("donnees/<str:name>", opendata.dataset, name="opendata_file"),
+    path("donnees/", include("opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("cooperation.urls")),
     path("reseaux/", include("networks.urls")),

@@ -5,18 +5,16 @@ address, which is hashed the same way. Subscriptions are not added or edited by 
 only their owner's confirmation makes one.
 """
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from archipel.streaming import stream_csv
 from mailing.admin import progress
 from mailing.models import Message
 from newsletter import services, tokens
@@ -38,13 +36,6 @@ class StatusFilter(admin.SimpleListFilter):
         if self.value() == "confirme":
             return queryset.confirmed()
         return queryset
-
-
-class _Echo:
-    """A file-like object whose write returns the line: csv.writer then feeds a stream."""
-
-    def write(self, value):
-        return value
 
 
 @admin.register(Subscription)
@@ -89,23 +80,18 @@ class SubscriptionAdmin(admin.ModelAdmin):
         """The confirmed subscribers as CSV (email, language, confirmed_at), streamed."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        rows = (
+        subscribers = (
             Subscription.objects.confirmed()
             .order_by("confirmed_at", "pk")
             .values_list("email", "language", "confirmed_at")
+            .iterator(chunk_size=2000)
         )
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield writer.writerow(["email", "language", "confirmed_at"])
-            for email, language, confirmed_at in rows.iterator(chunk_size=2000):
-                yield writer.writerow([email, language, confirmed_at.isoformat()])
-
-        filename = f"abonnes-confirmes-{timezone.localdate():%Y-%m-%d}.csv"
-        return StreamingHttpResponse(
-            lines(),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        return stream_csv(
+            header=["email", "language", "confirmed_at"],
+            rows=(
+                [email, language, confirmed_at.isoformat()] for email, language, confirmed_at in subscribers
+            ),
+            filename=f"abonnes-confirmes-{timezone.localdate():%Y-%m-%d}.csv",
         )
 
 

@@ -8,11 +8,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archipel.opendata import DATASETS, DATASETS_BY_SLUG, LIST_SEPARATOR
 from cooperation import importers
 from cooperation import services as cooperation_services
 from cooperation.models import LocalAuthority, Partnership, PartnershipAction, PartnershipAssessment, Theme
 from networks.models import KeyDate, Membership
+from opendata.datasets import DATASETS, DATASETS_BY_SLUG
+from opendata.writers import LIST_SEPARATOR
 from proposals import services
 from proposals.models import Comment, Proposal
 from tests.archipel.test_html import assert_valid

@@ -1,93 +1,23 @@
-"""/donnees/: the catalogue as open data (Licence Ouverte 2.0), nothing personal.
+"""The catalogue as open data (Licence Ouverte 2.0), nothing personal: the datasets of /donnees/.
 
-Each dataset is declared once, in `DATASETS`: its rows (a queryset that joins or prefetches
-everything its columns read, so a file costs the same few queries whatever its size) and
-its columns (name, French meaning, value). The CSV, the JSON or GeoJSON file and the data
-dictionary on the /donnees/ page all come from that one declaration.
-
-Files stream row by row (`.iterator()`): prefetches run once per chunk of `CHUNK_SIZE`
-rows, so 30,000 partnerships cost a few queries per 2,000 rows and little memory.
+Each dataset is declared once, in `DATASETS`: its rows (a queryset of `opendata.queries`)
+and its columns (name, French meaning, value). The CSV, the JSON or GeoJSON file and the
+data dictionary on the /donnees/ page all come from that one declaration.
 
 Nothing personal is ever declared here: no user, author, individual vote or subscriber.
 Préconisations give their totals only.
 """
 
-import csv
-import datetime
-import json
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextChoices
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
 
-from cooperation.models import (
-    LocalAuthority,
-    Organisation,
-    Partnership,
-    PartnershipAction,
-    PartnershipAssessment,
-    PartnershipKind,
-    ReviewScore,
-)
-from networks.models import KeyDate, Membership, Network
-from proposals.models import Proposal
-
-LICENCE = {"name": "Licence Ouverte 2.0", "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
-CHUNK_SIZE = 2000
-LIST_SEPARATOR = "|"  # between the items of a list in a CSV cell
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-    "geojson": "application/geo+json",
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: its name, its meaning for the data dictionary, and `value(row)`.
-
-    `value` returns a str, int, Decimal, bool, date, list of those, or None; without it,
-    the row's attribute named like the column.
-    """
-
-    name: str
-    description: str
-    value: Callable[[Any], Any] | None = None
-
-    def get(self, row):
-        return self.value(row) if self.value else getattr(row, self.name)
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """A downloadable dataset: one file per format, named `<slug>.<format>`.
-
-    `rows` returns a fresh queryset (called per request: nothing is cached at import).
-    GeoJSON datasets give `point(row)` = (longitude, latitude) and return only located rows.
-    With `kinds`, `?type=<value>` keeps the rows of that `kind`; an unknown value is a 400.
-    """
-
-    slug: str
-    title: str
-    rows: Callable[[], QuerySet]
-    columns: tuple[Column, ...]
-    formats: tuple[str, ...] = ("csv", "json")
-    note: str = ""
-    point: Callable[[Any], tuple[float, float]] | None = None
-    kinds: type[TextChoices] | None = None
-
-    @property
-    def files(self) -> list[str]:
-        return [f"{self.slug}.{extension}" for extension in self.formats]
-
+from cooperation.models import PartnershipKind
+from opendata import queries
+from opendata.schema import Column, Dataset
 
 # Small value helpers -------------------------------------------------------------------------
 
@@ -115,119 +45,9 @@ def _point(authority) -> tuple[float, float]:
     return float(authority.longitude), float(authority.latitude)
 
 
-# Rows ----------------------------------------------------------------------------------------
-# Ordered by primary key: a file downloaded twice lists its rows in the same order.
-
-
-def _authorities():
-    return LocalAuthority.objects.select_related("country", "parent").order_by("pk")
-
-
-def _twinnings():
-    return Partnership.objects.select_related("french_authority__country", "partner__country").order_by("pk")
-
-
-def _partnerships():
-    return (
-        Partnership.objects.select_related("french_authority", "partner__country")
-        .prefetch_related("themes", "action_fields", "sdgs", "sources")
-        .order_by("pk")
-    )
-
-
-def _networks():
-    return (
-        Network.objects.select_related("headquarters").prefetch_related("themes", "objectives").order_by("pk")
-    )
-
-
-def _memberships():
-    home = LocalAuthority.objects.home_bodies().filter(pk=OuterRef("authority_id"))
-    return (
-        Membership.objects.select_related("network", "authority__country", "organisation__country")
-        .annotate(is_home=Exists(home))
-        .order_by("network_id", "pk")
-    )
-
-
-def _key_dates():
-    return KeyDate.objects.select_related("network").order_by("network_id", "date", "position")
-
-
-def _actors():
-    return (
-        Organisation.objects.in_directory()
-        .select_related("country")
-        .prefetch_related("intervention_countries", "action_fields", "activities")
-        .order_by("pk")
-    )
-
-
-def _proposals():
-    return (
-        Proposal.objects.visible().select_related("topic").prefetch_related("themes", "tags").order_by("pk")
-    )
-
-
-def _evaluations():
-    return Partnership.objects.select_related("french_authority", "partner").order_by("pk")
-
-
-def _actions():
-    return (
-        PartnershipAction.objects.select_related("partnership", "action_field")
-        .prefetch_related("themes", "sdgs", "organisations", "sources")
-        .order_by("pk")
-    )
-
-
-def _assessments():
-    return (
-        PartnershipAssessment.objects.select_related("partnership").prefetch_related("sources").order_by("pk")
-    )
-
-
-def _scores_by_axis():
-    """Citizens' scores summed per partnership and axis: counts, never who gave them."""
-    return (
-        ReviewScore.objects.values(
-            "review__partnership__slug", "theme__slug", "review__partnership_id", "theme_id"
-        )
-        .annotate(
-            average=Avg("score"),
-            total=Count("pk"),
-            **{f"score_{n}": Count("pk", filter=Q(score=n)) for n in range(1, 6)},
-        )
-        .order_by("review__partnership_id", "theme_id")
-    )
-
-
-def _located_partners():
-    in_a_partnership = Exists(
-        Partnership.objects.filter(Q(french_authority=OuterRef("pk")) | Q(partner=OuterRef("pk")))
-    )
-    return (
-        LocalAuthority.objects.filter(in_a_partnership, latitude__isnull=False)
-        .select_related("country")
-        .order_by("pk")
-    )
-
-
-def _located_network_members():
-    memberships = Membership.objects.select_related("network").order_by("network__slug")
-    return (
-        LocalAuthority.objects.filter(
-            Exists(Membership.objects.filter(authority=OuterRef("pk"))), latitude__isnull=False
-        )
-        .select_related("country")
-        .prefetch_related(Prefetch("memberships", queryset=memberships))
-        .order_by("pk")
-    )
-
-
 # The datasets --------------------------------------------------------------------------------
-# Adding one is a `Dataset(...)` here: the page, the files and most tests follow from it
-# (tests/archipel/test_opendata.py wants its query count in QUERIES). Declare only what a
+# Adding one is a `Dataset(...)` below: the page, the files and most tests follow from it
+# (tests/opendata/test_views.py wants its query count in QUERIES). Declare only what a
 # visitor may already read on the site, and never a user, an author or a single vote.
 
 _AUTHORITY_PROPERTIES = (
@@ -241,7 +61,7 @@ DATASETS = [
     Dataset(
         slug="collectivites",
         title=_("Collectivités"),
-        rows=_authorities,
+        rows=queries.authorities,
         columns=(
             Column("slug", _("identifiant, celui de la page /collectivites/<slug>/")),
             Column("name", _("nom en français")),
@@ -262,7 +82,7 @@ DATASETS = [
     Dataset(
         slug="partenariats",
         title=_("Partenariats, au format des villes jumelles"),
-        rows=_twinnings,
+        rows=queries.twinnings,
         formats=("csv",),
         kinds=PartnershipKind,
         # The header of cooperation.importers (import_twinnings): a test keeps them equal.
@@ -287,7 +107,7 @@ DATASETS = [
     Dataset(
         slug="partenariats-detail",
         title=_("Partenariats en détail"),
-        rows=_partnerships,
+        rows=queries.partnerships,
         kinds=PartnershipKind,
         columns=(
             Column("slug", _("identifiant, celui de la page /partenariats/<slug>/")),
@@ -333,7 +153,7 @@ DATASETS = [
     Dataset(
         slug="reseaux",
         title=_("Réseaux de villes"),
-        rows=_networks,
+        rows=queries.networks,
         columns=(
             Column("slug", _("identifiant, celui de la page /reseaux/<slug>/")),
             Column("name", _("nom")),
@@ -365,7 +185,7 @@ DATASETS = [
     Dataset(
         slug="adhesions",
         title=_("Adhésions aux réseaux"),
-        rows=_memberships,
+        rows=queries.memberships,
         columns=(
             Column("network", _("identifiant du réseau (voir reseaux)"), lambda m: m.network.slug),
             Column(
@@ -408,7 +228,7 @@ DATASETS = [
     Dataset(
         slug="dates-cles",
         title=_("Dates clés des réseaux"),
-        rows=_key_dates,
+        rows=queries.key_dates,
         columns=(
             Column("network", _("identifiant du réseau (voir reseaux)"), lambda k: k.network.slug),
             Column("date", _("date (AAAA-MM-JJ, premier jour de la période connue)")),
@@ -419,7 +239,7 @@ DATASETS = [
     Dataset(
         slug="acteurs",
         title=_("Annuaire des acteurs"),
-        rows=_actors,
+        rows=queries.actors,
         columns=(
             Column("slug", _("identifiant, celui de la page /organisations/<slug>/")),
             Column("name", _("nom")),
@@ -450,7 +270,7 @@ DATASETS = [
     Dataset(
         slug="preconisations",
         title=_("Préconisations"),
-        rows=_proposals,
+        rows=queries.proposals,
         columns=(
             Column("slug", _("identifiant, celui de la page /preconisations/<slug>/")),
             Column("title", _("titre")),
@@ -473,7 +293,7 @@ DATASETS = [
     Dataset(
         slug="evaluations",
         title=_("Évaluation des partenariats, en chiffres"),
-        rows=_evaluations,
+        rows=queries.evaluations,
         columns=(
             Column(
                 "partnership", _("identifiant du partenariat (voir partenariats-detail)"), lambda p: p.slug
@@ -506,7 +326,7 @@ DATASETS = [
     Dataset(
         slug="actions",
         title=_("Actions des partenariats"),
-        rows=_actions,
+        rows=queries.actions,
         columns=(
             Column("partnership", _("identifiant du partenariat"), lambda a: a.partnership.slug),
             Column("year", _("année")),
@@ -537,7 +357,7 @@ DATASETS = [
     Dataset(
         slug="bilans",
         title=_("Bilans annuels des partenariats"),
-        rows=_assessments,
+        rows=queries.assessments,
         columns=(
             Column("partnership", _("identifiant du partenariat"), lambda a: a.partnership.slug),
             Column("year", _("année évaluée")),
@@ -554,7 +374,7 @@ DATASETS = [
     Dataset(
         slug="avis-par-axe",
         title=_("Avis citoyens par partenariat et par axe"),
-        rows=_scores_by_axis,
+        rows=queries.scores_by_axis,
         columns=(
             Column("partnership", _("identifiant du partenariat"), lambda r: r["review__partnership__slug"]),
             Column("axis", _("axe d’Archipel (identifiant)"), lambda r: r["theme__slug"]),
@@ -578,7 +398,7 @@ DATASETS = [
     Dataset(
         slug="partenaires",
         title=_("Carte des collectivités engagées dans un partenariat"),
-        rows=_located_partners,
+        rows=queries.located_partners,
         formats=("geojson",),
         point=_point,
         columns=_AUTHORITY_PROPERTIES,
@@ -587,7 +407,7 @@ DATASETS = [
     Dataset(
         slug="membres-reseaux",
         title=_("Carte des collectivités membres d’un réseau"),
-        rows=_located_network_members,
+        rows=queries.located_network_members,
         formats=("geojson",),
         point=_point,
         columns=(
@@ -603,133 +423,3 @@ DATASETS = [
 ]
 
 DATASETS_BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
-
-
-# Writers -------------------------------------------------------------------------------------
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(_csv_cell(item) for item in value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _json_value(value):
-    """json.dumps(default=...): the types `Column.value` returns that JSON lacks."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_value)
-
-
-class _Echo:
-    """A file whose write returns the line, for csv.writer in a generator."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_lines(dataset: Dataset, rows: Iterable) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow([column.name for column in dataset.columns])
-    for row in rows:
-        yield writer.writerow([_csv_cell(column.get(row)) for column in dataset.columns])
-
-
-def _metadata(dataset: Dataset) -> dict:
-    return {
-        "dataset": dataset.slug,
-        "title": str(dataset.title),
-        "licence": LICENCE["name"],
-        "licence_url": LICENCE["url"],
-        "date": timezone.localdate().isoformat(),
-        "columns": [
-            {"name": column.name, "description": str(column.description)} for column in dataset.columns
-        ],
-    }
-
-
-def _json_document(head: dict, key: str, items: Iterable[dict]) -> Iterator[str]:
-    """`head` plus `key`: [items], written one item at a time so that a big file never sits
-    in memory whole."""
-    opening = _dumps(head)
-    yield f'{opening[:-1]}, "{key}": ['  # the opening without its closing brace
-    separator = "\n"
-    for item in items:
-        yield separator + _dumps(item)
-        separator = ",\n"
-    yield "\n]}\n"
-
-
-def _json_lines(dataset: Dataset, rows: Iterable) -> Iterator[str]:
-    records = ({column.name: column.get(row) for column in dataset.columns} for row in rows)
-    return _json_document(_metadata(dataset), "rows", records)
-
-
-def _geojson_lines(dataset: Dataset, rows: Iterable) -> Iterator[str]:
-    features = (
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": list(dataset.point(row))},
-            "properties": {column.name: column.get(row) for column in dataset.columns},
-        }
-        for row in rows
-    )
-    return _json_document({"type": "FeatureCollection", **_metadata(dataset)}, "features", features)
-
-
-WRITERS = {"csv": _csv_lines, "json": _json_lines, "geojson": _geojson_lines}
-
-
-# Views ---------------------------------------------------------------------------------------
-
-
-@require_safe
-def index(request):
-    return render(
-        request,
-        "archipel/opendata.html",
-        {
-            "datasets": DATASETS,
-            "licence": LICENCE,
-            "today": timezone.now(),
-            "list_separator": LIST_SEPARATOR,
-        },
-    )
-
-
-@require_safe
-def dataset(request, name):
-    """One file: `<slug>.<format>` of a declared dataset, streamed."""
-    slug, _dot, extension = name.rpartition(".")
-    declared = DATASETS_BY_SLUG.get(slug)
-    if declared is None or extension not in declared.formats:
-        raise Http404(gettext("Jeu de données inconnu."))
-    rows = declared.rows()
-    kind = request.GET.get("type")
-    if kind and declared.kinds:
-        if kind not in declared.kinds.values:
-            message = gettext("Type inconnu. Types possibles : %(kinds)s.") % {
-                "kinds": ", ".join(declared.kinds.values)
-            }
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-        rows = rows.filter(kind=kind)
-    response = StreamingHttpResponse(
-        WRITERS[extension](declared, rows.iterator(chunk_size=CHUNK_SIZE)),
-        content_type=CONTENT_TYPES[extension],
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    # Public data that never depends on who asks: any site may fetch it from a browser.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response

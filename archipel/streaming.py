@@ -1,0 +1,39 @@
+"""Files streamed to the browser as attachments, CSV above all.
+
+Here rather than in `opendata`, which publishes: `newsletter` (the subscribers' export)
+streams CSV too, and an app may import `archipel`'s shared pieces but not a publishing app.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+class _Echo:
+    """A file whose write returns the line: csv.writer then feeds a generator."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
+    """The header, then each row, as CSV lines, one at a time: a big file never sits in memory."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def stream_file(lines: Iterable[str], *, content_type: str, filename: str) -> StreamingHttpResponse:
+    """A download named `filename`, sent as `lines` come."""
+    response = StreamingHttpResponse(lines, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def stream_csv(*, header: Iterable, rows: Iterable[Iterable], filename: str) -> StreamingHttpResponse:
+    """A CSV download. A cell is written as str(value), None as empty: give dates as text."""
+    return stream_file(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE, filename=filename)
