@@ -1,9 +1,14 @@
 """`generate_demo_data` at tiny sizes: the rows, the counters, the threads, the reset."""
 
+import datetime
+import functools
+from typing import NamedTuple
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
+from tqdm import tqdm
 
 from archipel.models import User
 from proposals.demo import (
@@ -12,12 +17,14 @@ from proposals.demo import (
     _allocate,
     demo_data_generate,
 )
+from proposals.demo.bulk import copy_rows
 from proposals.models import Comment, Proposal, ProposalStatus, Topic, Vote
 from proposals.services import proposals_recount
 
 pytestmark = pytest.mark.django_db
 
 SIZES = {"users": 50, "proposals": 20, "votes": 300, "comments": 100}
+NO_PROGRESS = functools.partial(tqdm, disable=True)
 
 
 def generate(*extra, **sizes):
@@ -182,3 +189,54 @@ def test_counters_recompute_can_be_limited_to_some_proposals():
     second.refresh_from_db()
     assert first.votes_for > 0
     assert second.votes_for == 0
+
+
+def test_the_same_seed_gives_the_same_rows_in_every_table():
+    now = datetime.datetime(2025, 3, 14, 15, 0, tzinfo=datetime.UTC)
+
+    def rows():
+        return (
+            list(demo_users().order_by("pk").values_list("username", "display_name", "date_joined")),
+            list(
+                demo_proposals()
+                .order_by("pk")
+                .values_list(
+                    "slug", "body", "status", "answered_at", "is_hidden", "created_at", "author__username"
+                )
+            ),
+            list(
+                Vote.objects.order_by("pk").values_list(
+                    "proposal__slug", "user__username", "value", "created_at"
+                )
+            ),
+            list(
+                Comment.objects.order_by("pk").values_list(
+                    "proposal__slug",
+                    "author__username",
+                    "parent__body",
+                    "body",
+                    "alignment",
+                    "created_at",
+                    "edited_at",
+                    "deleted_at",
+                    "is_hidden",
+                )
+            ),
+        )
+
+    demo_data_generate(**SIZES, seed=5, now=now)
+    first = rows()
+    demo_data_generate(**SIZES, seed=5, now=now, reset=True)
+
+    assert rows() == first
+
+
+def test_copy_rows_refuses_a_field_that_is_no_column_and_writes_nothing():
+    class WrongVoteRow(NamedTuple):
+        proposal_id: int
+        colour: str
+
+    with pytest.raises(ValueError, match="colour"):
+        copy_rows(Vote, WrongVoteRow, [WrongVoteRow(1, "bleu")], progress=NO_PROGRESS, total=1, desc="")
+
+    assert not Vote.objects.exists()
