@@ -148,6 +148,8 @@ class ActivityTypeAdmin(admin.ModelAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
+    # Listed: in the model, the name and slug Theme overrides (shorter than Term's) come last.
+    fields = ["name", "slug", "description", "position"]
     list_display = ["name", "position", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

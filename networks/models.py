@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from archipel.natural_keys import NaturalKeyManager, NaturalKeyModel
 from cooperation.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
-from cooperation.models import LocalAuthority, Organisation, SlugManager, Theme
+from cooperation.models import LocalAuthority, Organisation, Theme
 from cooperation.search import search_query, search_vector, sort_key
 
 
@@ -34,7 +35,7 @@ class NetworkQuerySet(models.QuerySet):
         return self.filter(pk__in=first.shared_network_memberships(second).values("network"))
 
 
-class Network(models.Model):
+class Network(NaturalKeyModel):
     name = models.CharField(_("nom"), max_length=200, unique=True)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
     slug = models.SlugField(_("identifiant d’URL"), max_length=220, unique=True)
@@ -73,7 +74,9 @@ class Network(models.Model):
         verbose_name=_("index de recherche"),
     )
 
-    objects = SlugManager.from_queryset(NetworkQuerySet)()
+    natural_key_fields = ("slug",)
+
+    objects = NaturalKeyManager.from_queryset(NetworkQuerySet)()
 
     class Meta:
         ordering = [sort_key("name")]
@@ -90,27 +93,19 @@ class Network(models.Model):
     def get_absolute_url(self):
         return reverse("networks:network_detail", args=[self.slug])
 
-    def natural_key(self):
-        return (self.slug,)
-
     @property
     def founded_display(self) -> str:
         return format_partial_date(self.founded_on, self.founded_on_precision)
 
 
-class ObjectiveManager(models.Manager):
-    def get_by_natural_key(self, network_slug, position):
-        return self.get(network__slug=network_slug, position=position)
-
-
-class Objective(models.Model):
+class Objective(NaturalKeyModel):
     network = models.ForeignKey(
         Network, verbose_name=_("réseau"), on_delete=models.CASCADE, related_name="objectives"
     )
     position = models.PositiveSmallIntegerField(_("ordre"))
     text = models.TextField(_("objectif"))
 
-    objects = ObjectiveManager()
+    natural_key_fields = ("network__slug", "position")
 
     class Meta:
         ordering = ["network", "position"]
@@ -126,18 +121,8 @@ class Objective(models.Model):
     def get_absolute_url(self):
         return self.network.get_absolute_url()
 
-    def natural_key(self):
-        return (self.network.slug, self.position)
 
-    natural_key.dependencies = ["networks.network"]
-
-
-class KeyDateManager(models.Manager):
-    def get_by_natural_key(self, network_slug, position):
-        return self.get(network__slug=network_slug, position=position)
-
-
-class KeyDate(DatedEvent):
+class KeyDate(DatedEvent, NaturalKeyModel):
     network = models.ForeignKey(
         Network, verbose_name=_("réseau"), on_delete=models.CASCADE, related_name="key_dates"
     )
@@ -145,7 +130,7 @@ class KeyDate(DatedEvent):
         _("ordre"), help_text=_("Pour départager deux événements de la même date.")
     )
 
-    objects = KeyDateManager()
+    natural_key_fields = ("network__slug", "position")
 
     class Meta(DatedEvent.Meta):
         ordering = ["network", "date", "position"]
@@ -159,11 +144,6 @@ class KeyDate(DatedEvent):
     def get_absolute_url(self):
         return self.network.get_absolute_url()
 
-    def natural_key(self):
-        return (self.network.slug, self.position)
-
-    natural_key.dependencies = ["networks.network"]
-
 
 class MembershipQuerySet(models.QuerySet):
     def of_home(self):
@@ -176,14 +156,15 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
-class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):
+class MembershipManager(NaturalKeyManager.from_queryset(MembershipQuerySet)):
     def get_by_natural_key(self, network_slug, member_slug):
+        # The member is an authority or an organisation: no single field path finds it.
         return self.get(
             Q(authority__slug=member_slug) | Q(organisation__slug=member_slug), network__slug=network_slug
         )
 
 
-class Membership(models.Model):
+class Membership(NaturalKeyModel):
     """A member of a network: a local authority or an organisation, with its role."""
 
     network = models.ForeignKey(
@@ -224,6 +205,8 @@ class Membership(models.Model):
         _("action dans le réseau"), blank=True, help_text=_("Ce que le membre fait dans le réseau.")
     )
 
+    natural_key_fields = ("network__slug", "member__slug")
+
     objects = MembershipManager()
 
     class Meta:
@@ -255,11 +238,6 @@ class Membership(models.Model):
 
     def get_absolute_url(self):
         return self.network.get_absolute_url()
-
-    def natural_key(self):
-        return (self.network.slug, self.member.slug)
-
-    natural_key.dependencies = ["networks.network", "cooperation.localauthority", "cooperation.organisation"]
 
     @property
     def member(self):

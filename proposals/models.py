@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from cooperation.models import SlugManager, Source, Theme
+from archipel.natural_keys import NaturalKeyManager, NaturalKeyModel
+from cooperation.models import Source, Theme
 from cooperation.search import search_query, search_vector
 
 TITLE_MAX_LENGTH = 160
@@ -19,7 +20,7 @@ REPORT_REASON_MAX_LENGTH = 500
 REPORTS_TO_HIDE = 3  # reports by different users that hide content until staff decide
 
 
-class Topic(models.Model):
+class Topic(NaturalKeyModel):
     """A thematic page of Archipel: objectives, diagnostic, the mayor's record, sources."""
 
     title = models.CharField(_("titre"), max_length=200, unique=True)
@@ -35,7 +36,7 @@ class Topic(models.Model):
         _("page d’accueil"), default=False, help_text=_("La thématique présentée sur la page d’accueil.")
     )
 
-    objects = SlugManager()
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["title"]
@@ -55,9 +56,6 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("home")
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class ProposalStatus(models.TextChoices):
@@ -97,7 +95,7 @@ class ProposalQuerySet(models.QuerySet):
         return self.select_related("author", "topic").prefetch_related("tags", "themes")
 
 
-class Proposal(models.Model):
+class Proposal(NaturalKeyModel):
     """A préconisation: written by Archipel (official) or by a citizen, voted pour / contre."""
 
     topic = models.ForeignKey(
@@ -142,7 +140,9 @@ class Proposal(models.Model):
         verbose_name=_("index de recherche"),
     )
 
-    objects = SlugManager.from_queryset(ProposalQuerySet)()
+    natural_key_fields = ("slug",)
+
+    objects = NaturalKeyManager.from_queryset(ProposalQuerySet)()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -169,9 +169,6 @@ class Proposal(models.Model):
 
     def get_absolute_url(self):
         return reverse("proposals:proposal_detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def is_closed(self) -> bool:
