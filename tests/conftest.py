@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-pytest_plugins = ["tests.factories", "tests.jobs"]
+pytest_plugins = ["tests.factories", "tests.jobs", "tests.queries"]
 
 
 @pytest.fixture(scope="session")

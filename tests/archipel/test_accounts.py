@@ -264,7 +264,12 @@ def test_it_lists_my_proposals_votes_and_comments_with_links(
 
 
 def test_profile_uses_a_fixed_number_of_queries(
-    client, verified_citizen, verified_other_citizen, make_proposal, django_assert_max_num_queries
+    client,
+    verified_citizen,
+    verified_other_citizen,
+    make_proposal,
+    assert_constant_queries,
+    django_assert_max_num_queries,
 ):
     from cooperation.models import Partnership, Theme
     from cooperation.services import review_save
@@ -291,12 +296,7 @@ def test_profile_uses_a_fixed_number_of_queries(
     # session, user, verified address, then COUNT + page for proposals, votes, comments,
     # and COUNT + page + scores with their axes for reviews of partnerships
     fill(2)
-    with django_assert_max_num_queries(13):
-        assert client.get("/profil/").status_code == 200
-    fill(28)
-    with django_assert_max_num_queries(13):
-        response = client.get("/profil/")
-    assert response.status_code == 200
+    response = assert_constant_queries(lambda: client.get("/profil/"), lambda: fill(28), 13)
     text = visible_text(response)
     assert "(30)" in text
     assert "Mes avis sur les partenariats (10)" in text

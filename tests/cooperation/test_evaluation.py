@@ -190,26 +190,29 @@ def test_the_summary_columns_follow_every_change(atlanta):
     assert (atlanta.action_count, atlanta.spending, atlanta.last_assessed_year) == (0, 1000, 2020)
 
 
-def test_the_partnership_page_keeps_a_fixed_number_of_queries(client, atlanta):
+def test_the_partnership_page_keeps_a_fixed_number_of_queries(client, atlanta, assert_constant_queries):
     add_action(atlanta, year=2022, budget=100, themes=["vivre-en-commun"], sdgs=[4], field="aide-urgence")
     add_assessment(atlanta, year=2022)
     for user in citizens(2, "peu"):
         rate(user, atlanta, comment="Utile.", vivre_en_commun=4)
-    few = query_count(client, atlanta.get_absolute_url())
 
-    for year in range(2000, 2020):
-        add_action(atlanta, year=year, budget=100, themes=AXES, sdgs=[1, 2], field="aide-urgence")
-        add_assessment(atlanta, year=year)
-    for user in citizens(25, "beaucoup"):
-        rate(user, atlanta, comment="Très utile.", vivre_en_commun=5, transition_ecologique=2)
-    many = query_count(client, atlanta.get_absolute_url())
-    assert many == few
+    def grow():
+        for year in range(2000, 2020):
+            add_action(atlanta, year=year, budget=100, themes=AXES, sdgs=[1, 2], field="aide-urgence")
+            add_assessment(atlanta, year=year)
+        for user in citizens(25, "beaucoup"):
+            rate(user, atlanta, comment="Très utile.", vivre_en_commun=5, transition_ecologique=2)
+
+    # The partnership, its axes, fields, SDGs, sources and milestones (6); count, ids and
+    # rows of the commented reviews (3); actions with their axes, SDGs, organisations and
+    # sources (5); assessments with their sources (2); scores per axis, axes, shared networks.
+    assert_constant_queries(lambda: client.get(atlanta.get_absolute_url()), grow, 19)
 
     citizen = citizens(1, "connecte")[0]
     client.force_login(citizen)
     rate(citizen, atlanta, vivre_en_commun=3)
     signed_in = query_count(client, atlanta.get_absolute_url())
-    assert signed_in <= few + 8  # session, user, verified address, their review and scores
+    assert signed_in <= 19 + 8  # session, user, verified address, their review and scores
 
 
 # Citizens' scores -------------------------------------------------------------------------
@@ -455,16 +458,21 @@ def test_the_evaluation_page_filters_and_refuses_unknown_values(client):
     assert "Certains filtres n’ont pas été appliqués" in visible_text(response)
 
 
-def test_the_evaluation_page_keeps_a_fixed_number_of_queries(client, partnership_factory):
-    few = query_count(client, "/evaluation/")
-    partnerships = partnership_factory.create_batch(30)
-    voters = citizens(3)
-    for partnership in partnerships:
-        add_action(partnership, year=2020, budget=10, themes=AXES)
-        for voter in voters:
-            rate(voter, partnership, transition_ecologique=3, vivre_en_commun=4)
-    assert query_count(client, "/evaluation/") == few
-    assert query_count(client, "/evaluation/?page=2&tri=-note") == few
+def test_the_evaluation_page_keeps_a_fixed_number_of_queries(
+    client, partnership_factory, assert_constant_queries
+):
+    def grow():
+        partnerships = partnership_factory.create_batch(30)
+        voters = citizens(3)
+        for partnership in partnerships:
+            add_action(partnership, year=2020, budget=10, themes=AXES)
+            for voter in voters:
+                rate(voter, partnership, transition_ecologique=3, vivre_en_commun=4)
+
+    # Count, page ids, page rows; axes and the page's scores per axis; choices of the
+    # country, axis, field and SDG filters.
+    assert_constant_queries(lambda: client.get("/evaluation/"), grow, 9)
+    assert query_count(client, "/evaluation/?page=2&tri=-note") == 9
 
 
 # Admin ------------------------------------------------------------------------------------
