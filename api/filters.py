@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from cooperation.filters import ActorFilter
 from cooperation.models import AuthorityKind, Country, LocalAuthority, Organisation
-from cooperation.search import folded_contains
+from core.search import folded_contains
 from networks.filters import NetworkFilter
 from networks.models import Membership, Network
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
-from cooperation.browse import page_of
+from core.browse import page_of
 
 MAX_PAGE_SIZE = 100
 
@@ -12,7 +12,7 @@ MAX_PAGE_SIZE = 100
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=N&page_size=M` (1 to 100), with count, next and previous.
 
-    With the pages' `cooperation.browse.page_of`: sort and slice the ids, then fetch the
+    With the pages' `core.browse.page_of`: sort and slice the ids, then fetch the
     full rows of those ids only.
     A page number past the end is a 404, a bad page size a 400: never silently another page.
     """

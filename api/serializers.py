@@ -13,7 +13,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from taggit.models import Tag
 
-from cooperation.dates import DatePrecision
 from cooperation.models import (
     ActionField,
     ActivityType,
@@ -27,6 +26,7 @@ from cooperation.models import (
     SustainableDevelopmentGoal,
     Theme,
 )
+from core.dates import DatePrecision
 from networks.models import Membership, Network
 from proposals.models import Proposal, Topic
 

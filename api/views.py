@@ -42,7 +42,7 @@ from cooperation.models import (
     PartnershipAction,
     PartnershipAssessment,
 )
-from cooperation.search import sort_key
+from core.search import sort_key
 from networks.filters import NetworkFilter
 from networks.models import Membership, Network
 from proposals.filters import ProposalFilter

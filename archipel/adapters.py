@@ -5,7 +5,7 @@ from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import get_language
 
-from archipel.ratelimit import client_address
+from core.ratelimit import client_address
 from mailing.models import MessageKind
 from mailing.services import Recipient, mail_one
 

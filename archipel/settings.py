@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "procrastinate.contrib.django",
+    "core",
     "archipel",
     "mailing",
     "cooperation",
@@ -344,7 +345,7 @@ SPECTACULAR_SETTINGS = {
         "AuthorityKindEnum": "cooperation.models.AuthorityKind",
         "OrganisationKindEnum": "cooperation.models.OrganisationKind",
         "NetworkKindEnum": "networks.models.NetworkKind",
-        "DatePrecisionEnum": "cooperation.dates.DatePrecision",
+        "DatePrecisionEnum": "core.dates.DatePrecision",
     },
 }
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from archipel import views
-from archipel.ratelimit import limit_login_attempts
+from core.ratelimit import limit_login_attempts
 
 admin.site.site_header = _("Archipel — administration")
 admin.site.site_title = _("Archipel")

@@ -15,8 +15,8 @@ from cooperation.models import (
     SustainableDevelopmentGoal,
     Theme,
 )
-from cooperation.search import folded_contains, sort_key
-from cooperation.widgets import PlainSelect
+from core.search import folded_contains, sort_key
+from core.widgets import PlainSelect
 
 YEAR_BOUNDS = {"min": 1800, "max": 2100}
 

@@ -1,6 +1,6 @@
-"""Who may review a partnership: a verified citizen (`archipel.permissions.is_verified`)."""
+"""Who may review a partnership: a verified citizen (`core.permissions.is_verified`)."""
 
-from archipel.permissions import is_verified
+from core.permissions import is_verified
 
 
 def can_review(user) -> bool:

@@ -6,16 +6,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from archipel.permissions import is_verified
-from archipel.ratelimit import rate_limit
 from cooperation import charts, services
-from cooperation.browse import browse, page_of
 from cooperation.evaluation import score_distributions, scorecard
 from cooperation.filters import ActorFilter, EvaluationFilter, PartnershipFilter
 from cooperation.forms import ReviewForm
 from cooperation.models import LocalAuthority, Organisation, Partnership, PartnershipReview, Theme
 from cooperation.permissions import can_review
-from cooperation.search import sort_key
+from core.browse import browse, page_of
+from core.permissions import is_verified
+from core.ratelimit import rate_limit
+from core.search import sort_key
 
 REVIEWS_PER_PAGE = 20
 

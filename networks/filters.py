@@ -3,7 +3,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.filters import StableOrderingFilter, axis_filter
-from cooperation.widgets import PlainSelect
+from core.widgets import PlainSelect
 from networks.models import Membership, Network, NetworkKind, Scope
 
 

@@ -5,10 +5,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from archipel.natural_keys import NaturalKeyManager, NaturalKeyModel
-from cooperation.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
 from cooperation.models import LocalAuthority, Organisation, Theme
-from cooperation.search import search_query, search_vector, sort_key
+from core.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
+from core.natural_keys import NaturalKeyManager, NaturalKeyModel
+from core.search import search_query, search_vector, sort_key
 
 
 class Scope(models.TextChoices):

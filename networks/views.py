@@ -4,8 +4,8 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from cooperation.browse import browse
-from cooperation.search import sort_key
+from core.browse import browse
+from core.search import sort_key
 from networks.filters import NetworkFilter
 from networks.models import Membership, Network
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from archipel.streaming import stream_csv
+from core.streaming import stream_csv
 from mailing.admin import progress
 from mailing.models import Message
 from newsletter import services, tokens

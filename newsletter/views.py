@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from archipel.ratelimit import rate_limit
+from core.ratelimit import rate_limit
 from newsletter import services, tokens
 from newsletter.forms import SubscribeForm
 from newsletter.models import Subscription

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from archipel.streaming import stream_file
+from core.streaming import stream_file
 from opendata.datasets import DATASETS, DATASETS_BY_SLUG
 from opendata.schema import LICENCE
 from opendata.writers import CONTENT_TYPES, LIST_SEPARATOR, WRITERS

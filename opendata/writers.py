@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from archipel.streaming import CSV_CONTENT_TYPE, csv_lines
+from core.streaming import CSV_CONTENT_TYPE, csv_lines
 from opendata.schema import LICENCE, Dataset
 
 LIST_SEPARATOR = "|"  # between the items of a list in a CSV cell

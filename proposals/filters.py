@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from cooperation.filters import axis_filter
-from cooperation.widgets import PlainSelect
+from core.widgets import PlainSelect
 from proposals.models import DEBATE_SCORE, ProposalStatus
 
 # ?tri=… → the ordering; each has an index (proposals/models.py Meta.indexes).

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from archipel.natural_keys import NaturalKeyManager, NaturalKeyModel
 from cooperation.models import Source, Theme
-from cooperation.search import search_query, search_vector
+from core.natural_keys import NaturalKeyManager, NaturalKeyModel
+from core.search import search_query, search_vector
 
 TITLE_MAX_LENGTH = 160
 BODY_MAX_LENGTH = 5000

@@ -1,11 +1,11 @@
 """Who may do what: one readable predicate per action, used by views and templates.
 
 Taking part (voting, commenting, proposing, reporting) needs a signed-in user whose
-e-mail address is verified; `archipel.permissions.is_verified` is the one place that
+e-mail address is verified; `core.permissions.is_verified` is the one place that
 says so.
 """
 
-from archipel.permissions import is_verified
+from core.permissions import is_verified
 from proposals.models import Comment, Proposal
 
 

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from archipel.ratelimit import rate_limit
-from cooperation.browse import browse, page_of
+from core.browse import browse, page_of
+from core.ratelimit import rate_limit
 from proposals import permissions, services
 from proposals.filters import ProposalFilter
 from proposals.forms import CommentForm, ProposalForm, ReportForm, VoteForm

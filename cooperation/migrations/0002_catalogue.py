@@ -7,7 +7,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 from django.db import migrations, models
 
-import cooperation.search
+import core.search
 
 
 class Migration(migrations.Migration):
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "pays",
                 "verbose_name_plural": "pays",
-                "ordering": [cooperation.search.Unaccent(django.db.models.functions.text.Lower("name"))],
+                "ordering": [core.search.Unaccent(django.db.models.functions.text.Lower("name"))],
             },
         ),
         migrations.CreateModel(
@@ -187,7 +187,7 @@ class Migration(migrations.Migration):
                     models.GeneratedField(
                         db_index=True,
                         db_persist=True,
-                        expression=cooperation.search.Unaccent(django.db.models.functions.text.Lower("name")),
+                        expression=core.search.Unaccent(django.db.models.functions.text.Lower("name")),
                         output_field=models.CharField(db_collation="C", max_length=200),
                         verbose_name="nom pour le tri",
                     ),
@@ -264,7 +264,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "organisation",
                 "verbose_name_plural": "organisations",
-                "ordering": [cooperation.search.Unaccent(django.db.models.functions.text.Lower("name"))],
+                "ordering": [core.search.Unaccent(django.db.models.functions.text.Lower("name"))],
             },
         ),
         migrations.CreateModel(

@@ -9,9 +9,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from archipel.natural_keys import NaturalKeyManager, NaturalKeyModel
-from cooperation.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
 from cooperation.models.places import LocalAuthority
+from core.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
+from core.natural_keys import NaturalKeyManager, NaturalKeyModel
 
 
 class Term(NaturalKeyModel):
@@ -246,7 +246,7 @@ class Partnership(NaturalKeyModel):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from cooperation.dates import partial_date_is_consistent
+        from core.dates import partial_date_is_consistent
 
         if not partial_date_is_consistent(self.since, self.since_precision):
             raise ValidationError(

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from archipel.natural_keys import NaturalKeyManager, NaturalKeyModel
-from cooperation.search import sort_key
+from core.natural_keys import NaturalKeyManager, NaturalKeyModel
+from core.search import sort_key
 
 
 class Continent(models.TextChoices):

@@ -8,7 +8,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 from django.db import migrations, models
 
-import cooperation.search
+import core.search
 
 
 class Migration(migrations.Migration):
@@ -87,10 +87,10 @@ class Migration(migrations.Migration):
                     models.GeneratedField(
                         db_persist=True,
                         expression=django.contrib.postgres.search.SearchVector(
-                            cooperation.search.Unaccent(models.F("name")),
-                            cooperation.search.Unaccent(models.F("acronym")),
-                            cooperation.search.Unaccent(models.F("tagline")),
-                            cooperation.search.Unaccent(models.F("description")),
+                            core.search.Unaccent(models.F("name")),
+                            core.search.Unaccent(models.F("acronym")),
+                            core.search.Unaccent(models.F("tagline")),
+                            core.search.Unaccent(models.F("description")),
                             config="french",
                         ),
                         output_field=django.contrib.postgres.search.SearchVectorField(),
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "réseau",
                 "verbose_name_plural": "réseaux",
-                "ordering": [cooperation.search.Unaccent(django.db.models.functions.text.Lower("name"))],
+                "ordering": [core.search.Unaccent(django.db.models.functions.text.Lower("name"))],
             },
         ),
         migrations.CreateModel(

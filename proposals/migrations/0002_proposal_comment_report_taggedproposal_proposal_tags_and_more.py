@@ -8,7 +8,7 @@ import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
 
-import cooperation.search
+import core.search
 
 
 class Migration(migrations.Migration):
@@ -69,8 +69,8 @@ class Migration(migrations.Migration):
                     models.GeneratedField(
                         db_persist=True,
                         expression=django.contrib.postgres.search.SearchVector(
-                            cooperation.search.Unaccent(models.F("title")),
-                            cooperation.search.Unaccent(models.F("body")),
+                            core.search.Unaccent(models.F("title")),
+                            core.search.Unaccent(models.F("body")),
                             config="french",
                         ),
                         output_field=django.contrib.postgres.search.SearchVectorField(),

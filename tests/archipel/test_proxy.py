@@ -4,7 +4,7 @@ API's throttle and allauth; and the admin's log-in under the site's log-in limit
 import pytest
 from django.test import Client, RequestFactory
 
-from archipel.ratelimit import client_address
+from core.ratelimit import client_address
 from proposals.models import Proposal, Topic
 from tests.factories import verify
 
