@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from cooperation.models import Source, Theme
+from core.models import Moderated, ModeratedQuerySet, Timestamped
 from core.natural_keys import NaturalKeyManager, NaturalKeyModel
 from core.search import search_query, search_vector
 
@@ -83,11 +84,7 @@ class TaggedProposal(TaggedItemBase):
         ]
 
 
-class ProposalQuerySet(models.QuerySet):
-    def visible(self):
-        """What visitors see: not hidden by moderation."""
-        return self.filter(is_hidden=False)
-
+class ProposalQuerySet(ModeratedQuerySet):
     def search(self, text: str):
         return self.filter(search=search_query(text))
 
@@ -95,7 +92,7 @@ class ProposalQuerySet(models.QuerySet):
         return self.select_related("author", "topic").prefetch_related("tags", "themes")
 
 
-class Proposal(NaturalKeyModel):
+class Proposal(Moderated, NaturalKeyModel):
     """A préconisation: written by Archipel (official) or by a citizen, voted pour / contre."""
 
     topic = models.ForeignKey(
@@ -129,8 +126,9 @@ class Proposal(NaturalKeyModel):
     votes_for = models.PositiveIntegerField(_("votes pour"), default=0)
     votes_against = models.PositiveIntegerField(_("votes contre"), default=0)
     comment_count = models.PositiveIntegerField(_("commentaires"), default=0)
+    # Moderated's, in the feminine and indexed: every public list filters on it.
     is_hidden = models.BooleanField(_("masquée"), default=False, db_index=True)
-    hidden_reason = models.CharField(_("motif du masquage"), max_length=300, blank=True)
+    # Not Timestamped's: "créée" and "modifiée", in the feminine.
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     search = models.GeneratedField(
@@ -192,7 +190,7 @@ class VoteValue(models.TextChoices):
     AGAINST = "contre", _("Contre")
 
 
-class Vote(models.Model):
+class Vote(Timestamped):
     """One per user and proposal (the constraint is the real guarantee); changeable."""
 
     proposal = models.ForeignKey(
@@ -202,8 +200,6 @@ class Vote(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("citoyen"), on_delete=models.CASCADE, related_name="votes"
     )
     value = models.CharField(_("vote"), max_length=6, choices=VoteValue.choices)
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("vote")
@@ -232,7 +228,7 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
 
-class Comment(models.Model):
+class Comment(Moderated):
     """A comment on a proposal, or a reply to one (one level deep)."""
 
     proposal = models.ForeignKey(
@@ -260,8 +256,6 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("publié le"), auto_now_add=True)
     edited_at = models.DateTimeField(_("modifié le"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("supprimé le"), null=True, blank=True)
-    is_hidden = models.BooleanField(_("masqué"), default=False)
-    hidden_reason = models.CharField(_("motif du masquage"), max_length=300, blank=True)
 
     objects = CommentQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from cooperation.models.catalogue import ActionField, Partnership, Source, SustainableDevelopmentGoal, Theme
 from cooperation.models.places import Organisation
+from core.models import Moderated, ModeratedQuerySet, Timestamped
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -116,12 +117,11 @@ class PartnershipAssessment(models.Model):
         return self.partnership.get_absolute_url()
 
 
-class ReviewQuerySet(models.QuerySet):
-    def visible(self):
-        return self.filter(is_hidden=False)
+class ReviewQuerySet(ModeratedQuerySet):
+    pass
 
 
-class PartnershipReview(models.Model):
+class PartnershipReview(Timestamped, Moderated):
     """A verified citizen's opinion of a partnership: a score per axis and a comment.
 
     One per citizen and partnership; the scores are its `scores`, one per axis.
@@ -137,10 +137,8 @@ class PartnershipReview(models.Model):
         related_name="partnership_reviews",
     )
     comment = models.TextField(_("commentaire"), max_length=2000, blank=True)
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # Moderated's, named for what staff hide: the comment, not the scores.
     is_hidden = models.BooleanField(_("commentaire masqué"), default=False)
-    hidden_reason = models.CharField(_("motif du masquage"), max_length=300, blank=True)
 
     objects = ReviewQuerySet.as_manager()
 
