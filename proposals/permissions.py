@@ -22,7 +22,13 @@ def can_comment(user, proposal: Proposal) -> bool:
 
 
 def can_reply(user, comment: Comment) -> bool:
-    return can_comment(user, comment.proposal) and comment.parent_id is None and not comment.is_deleted
+    # No reply under hidden or deleted content: what it answers is not there to read.
+    return (
+        can_comment(user, comment.proposal)
+        and comment.parent_id is None
+        and not comment.is_deleted
+        and not comment.is_hidden
+    )
 
 
 def can_edit_comment(user, comment: Comment) -> bool:

@@ -297,17 +297,18 @@ def comment_report(request, pk):
     return _report(request, comment.proposal, comment=comment)
 
 
-def _report(request, proposal, **target):
-    """Report a proposal or one of its comments; a refusal re-renders the page with a 400."""
+def _report(request, page_proposal, **target):
+    """Report a proposal or one of its comments (`target`: proposal= or comment=); a refusal
+    re-renders the page of `page_proposal` with a 400."""
     _require_verified(request)
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-        return _render_detail(request, proposal, status=400)
+        return _render_detail(request, page_proposal, status=400)
     try:
         report = services.report_create(user=request.user, **form.cleaned_data, **target)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _render_detail(request, proposal, status=400)
+        return _render_detail(request, page_proposal, status=400)
     messages.success(request, _("Merci : votre signalement est transmis à l’équipe de modération."))
     return redirect(report.target.get_absolute_url())

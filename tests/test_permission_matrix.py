@@ -263,12 +263,6 @@ PERSON_MATRIX = {
 }
 TAKES_PART = frozenset({"citizen", "staff", "superuser"})
 
-# The template offers no reply form under a hidden comment (templates/proposals/_comment.html),
-# but the predicate, and so comment_post and a hand-made POST, let the reply through.
-HIDDEN_REPLY_GAP = pytest.mark.xfail(
-    strict=True, reason="can_reply does not check comment.is_hidden; the template does"
-)
-
 
 def _cases(matrix, states, roles):
     for name, (_predicate, table) in matrix.items():
@@ -276,9 +270,7 @@ def _cases(matrix, states, roles):
         for state in states:
             for role in roles:
                 expected = role in table[state]
-                gap = name == "can_reply" and state == "hidden" and role in VERIFIED
-                marks = [HIDDEN_REPLY_GAP] if gap else []
-                yield pytest.param(name, state, role, expected, marks=marks, id=f"{name}-{state}-{role}")
+                yield pytest.param(name, state, role, expected, id=f"{name}-{state}-{role}")
 
 
 @pytest.mark.parametrize("name, state, role, expected", list(_cases(PROPOSAL_MATRIX, PROPOSAL_STATES, ROLES)))
@@ -472,7 +464,7 @@ REFUSALS = [
     # nothing left to answer once deleted.
     ("reply", "citizen", "reply", 400),
     ("reply", "citizen", "deleted", 400),
-    ("reply", "citizen", "hidden", 400),  # HIDDEN_REPLY_GAP: today the reply goes through
+    ("reply", "citizen", "hidden", 400),  # no reply under hidden content
     ("edit_comment", "anonymous", "visible", LOGIN),
     ("edit_comment", "deactivated_author", "visible", LOGIN),
     ("edit_comment", "unverified_author", "visible", 403),
@@ -549,23 +541,6 @@ ALLOWED = [
 ]
 
 
-# proposals.views.proposal_report calls `_report(request, proposal, proposal=proposal)`,
-# whose signature is `_report(request, proposal, **target)`: a TypeError, so reporting a
-# préconisation answers 500 to anyone signed in, since the view was written.
-PROPOSAL_REPORT_500 = pytest.mark.xfail(
-    strict=True, raises=TypeError, reason="proposal_report passes `proposal` twice to _report"
-)
-
-
-def _marks(action, role, state):
-    signed_in = role not in {"anonymous", "deactivated", "deactivated_author"}
-    if action == "report_proposal" and signed_in:
-        return [PROPOSAL_REPORT_500]
-    if action == "reply" and state == "hidden":
-        return [pytest.mark.xfail(strict=True, raises=AssertionError, reason="the reply is written")]
-    return []
-
-
 def _snapshot(rows):
     """The row count of every table, and every column of the rows the action aims at."""
     counts = {model._meta.label: model._base_manager.count() for model in apps.get_models()}
@@ -574,7 +549,7 @@ def _snapshot(rows):
 
 @pytest.mark.parametrize(
     "action, role, state, expected",
-    [pytest.param(*case, marks=_marks(*case[:3]), id="-".join(map(str, case[:3]))) for case in REFUSALS],
+    [pytest.param(*case, id="-".join(map(str, case[:3]))) for case in REFUSALS],
 )
 def test_a_refused_action_answers_and_writes_nothing(action, role, state, expected):
     actor, url, data, rows = ACTIONS[action](role, state)
@@ -593,7 +568,7 @@ def test_a_refused_action_answers_and_writes_nothing(action, role, state, expect
 
 @pytest.mark.parametrize(
     "action, role, state",
-    [pytest.param(*case, marks=_marks(*case[:3]), id="-".join(case)) for case in ALLOWED],
+    [pytest.param(*case, id="-".join(case)) for case in ALLOWED],
 )
 def test_the_same_action_by_someone_allowed_is_done(action, role, state):
     actor, url, data, rows = ACTIONS[action](role, state)
