@@ -20,13 +20,12 @@ from cooperation.models import (
     LocalAuthority,
     Organisation,
     Partnership,
-    PartnershipAction,
-    PartnershipAssessment,
     Source,
     SustainableDevelopmentGoal,
     Theme,
 )
 from core.dates import DatePrecision
+from evaluation.models import PartnershipAction, PartnershipAssessment
 from networks.models import Membership, Network
 from proposals.models import Proposal, Topic
 

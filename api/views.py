@@ -34,15 +34,15 @@ from rest_framework.throttling import AnonRateThrottle
 
 from api import filters, serializers
 from api.pagination import PageNumberPagination
-from cooperation.filters import EvaluationFilter, PartnershipFilter
+from cooperation.filters import PartnershipFilter
 from cooperation.models import (
     LocalAuthority,
     Organisation,
     Partnership,
-    PartnershipAction,
-    PartnershipAssessment,
 )
 from core.search import sort_key
+from evaluation.filters import EvaluationFilter
+from evaluation.models import PartnershipAction, PartnershipAssessment
 from networks.filters import NetworkFilter
 from networks.models import Membership, Network
 from proposals.filters import ProposalFilter

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from archipel.email_preferences import EmailPreferencesForm
 from archipel.forms import DeleteAccountForm, DisplayNameForm
-from cooperation.models import PartnershipReview
 from core.permissions import is_verified
+from evaluation.models import PartnershipReview
 from proposals.models import Comment, Proposal, Vote
 from proposals.services import account_delete as account_delete_service
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "archipel",
     "mailing",
     "cooperation",
+    "evaluation",
     "networks",
     "proposals",
     "newsletter",

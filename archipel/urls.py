@@ -20,6 +20,7 @@ urlpatterns = [
     path("donnees/", include("opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("cooperation.urls")),
+    path("", include("evaluation.urls")),
     path("reseaux/", include("networks.urls")),
     path("preconisations/", include("proposals.urls")),
     path("nouvelles/", include("newsletter.urls")),

@@ -10,10 +10,8 @@ from cooperation.models import (
     LocalAuthority,
     Organisation,
     Partnership,
-    PartnershipAction,
-    PartnershipAssessment,
-    ReviewScore,
 )
+from evaluation.models import PartnershipAction, PartnershipAssessment, ReviewScore
 from networks.models import KeyDate, Membership, Network
 from proposals.models import Proposal
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cooperation.services import reviews_forget
+from evaluation.services import reviews_forget
 from mailing.models import MessageKind
 from mailing.services import citizen_recipient, mail_one, message_create
 from mailing.tasks import defer_in_transaction

@@ -188,7 +188,7 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     body = "Ouvrir une maison de l’Europe dans chaque quartier."
 
 
-CATALOGUE_APPS = ["cooperation", "networks", "proposals"]
+CATALOGUE_APPS = ["cooperation", "evaluation", "networks", "proposals"]
 
 
 class StaffUserFactory(UserFactory):

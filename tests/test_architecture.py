@@ -15,11 +15,13 @@ ALLOWED = {
     "core": set(),
     "mailing": {"core"},
     "cooperation": {"core"},
+    "evaluation": {"core", "cooperation"},
     "networks": {"core", "cooperation"},
-    "proposals": {"core", "cooperation", "mailing"},
+    # Deleting an account forgets its partnership reviews (evaluation.services).
+    "proposals": {"core", "cooperation", "evaluation", "mailing"},
     "newsletter": {"core", "mailing"},
-    "opendata": {"core", "cooperation", "networks", "proposals"},
-    "api": {"core", "cooperation", "networks", "proposals"},
+    "opendata": {"core", "cooperation", "evaluation", "networks", "proposals"},
+    "api": {"core", "cooperation", "evaluation", "networks", "proposals"},
 }
 APPS = set(ALLOWED) | {"archipel"}
 

@@ -2,7 +2,7 @@
 state it tells apart, then every refused action through HTTP, writing nothing.
 
 The predicates are one function per action (`core.permissions.is_verified`,
-`proposals.permissions.can_*`, `cooperation.permissions.can_review`). Each table below
+`proposals.permissions.can_*`, `evaluation.permissions.can_review`). Each table below
 names, per state, the roles the predicate lets through; every other role of `ROLES` is
 refused, so the refusals outnumber the permissions.
 
@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperation.models import Theme
-from cooperation.permissions import can_review
 from core.permissions import is_verified
+from evaluation.permissions import can_review
 from proposals import permissions, services
 from proposals.models import Comment, ProposalStatus, Report, Vote
 from tests.factories import PartnershipFactory, ProposalFactory, StaffUserFactory, UserFactory, verify
@@ -409,7 +409,7 @@ def _withdraw_proposal(role, state):
 def _review(role, state):
     partnership = PartnershipFactory()
     data = {f"axe-{theme.slug}": "4" for theme in Theme.objects.all()} | {"comment": "Des échanges utiles."}
-    return _actor(role), reverse("cooperation:review", args=[partnership.slug]), data, [partnership]
+    return _actor(role), reverse("evaluation:review", args=[partnership.slug]), data, [partnership]
 
 
 def _withdraw_review(role, state):
@@ -417,7 +417,7 @@ def _withdraw_review(role, state):
     actor, _url, _data, rows = _review(role, state)
     if actor.is_authenticated:
         rows.append(rows[0].reviews.create(author=actor, comment="Mon avis."))
-    return actor, reverse("cooperation:review_withdraw", args=[rows[0].slug]), {}, rows
+    return actor, reverse("evaluation:review_withdraw", args=[rows[0].slug]), {}, rows
 
 
 ACTIONS = {

@@ -1,10 +1,11 @@
-"""The cooperation app's models, in three modules: `places` (countries, authorities,
-organisations), `catalogue` (axes, SDGs, fields of action, sources, partnerships) and
-`evaluation` (actions, yearly assessments, citizens' reviews and scores).
+"""The cooperation app's models, in two modules: `places` (countries, authorities,
+organisations) and `catalogue` (axes, SDGs, fields of action, sources, partnerships).
+The evaluation of partnerships (actions, yearly assessments, citizens' reviews) is the
+`evaluation` app's.
 
 Django finds the models here, and `from cooperation.models import X` works for all of
 them. Each module imports those it builds on, so the models register in the order of the
-former single module: places, then catalogue, then evaluation.
+former single module: places, then catalogue.
 """
 
 from cooperation.models.catalogue import (
@@ -18,15 +19,6 @@ from cooperation.models.catalogue import (
     SustainableDevelopmentGoal,
     Term,
     Theme,
-)
-from cooperation.models.evaluation import (
-    SCORE_VALIDATORS,
-    YEAR_VALIDATORS,
-    PartnershipAction,
-    PartnershipAssessment,
-    PartnershipReview,
-    ReviewQuerySet,
-    ReviewScore,
 )
 from cooperation.models.places import (
     ActivityType,
@@ -53,20 +45,13 @@ __all__ = [
     "OrganisationKind",
     "OrganisationQuerySet",
     "Partnership",
-    "PartnershipAction",
-    "PartnershipAssessment",
     "PartnershipKind",
     "PartnershipMilestone",
     "PartnershipQuerySet",
-    "PartnershipReview",
     "PartnershipStatus",
-    "ReviewQuerySet",
-    "ReviewScore",
-    "SCORE_VALIDATORS",
     "SustainableDevelopmentGoal",
     "Source",
     "Term",
     "Theme",
-    "YEAR_VALIDATORS",
     "localized_name",
 ]

@@ -184,8 +184,9 @@ class Partnership(NaturalKeyModel):
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), blank=True, related_name="partnerships"
     )
-    # The evaluation in figures, kept by cooperation.evaluation.refresh_summaries from the
-    # actions, assessments and reviews, so /evaluation/ sorts on indexed columns.
+    # The evaluation in figures, kept by evaluation.figures.refresh_summaries (the app
+    # above) from the actions, assessments and reviews, so /evaluation/ sorts on indexed
+    # columns.
     last_assessed_year = models.PositiveSmallIntegerField(
         _("dernière année évaluée"), null=True, blank=True, editable=False
     )
@@ -237,7 +238,9 @@ class Partnership(NaturalKeyModel):
         return f"{self.french_authority} – {self.partner} ({self.get_kind_display()})"
 
     def get_absolute_url(self):
-        return reverse("cooperation:partnership_detail", args=[self.slug])
+        # The page shows the partnership with its evaluation: the app above serves it,
+        # reached by its URL name, never imported.
+        return reverse("evaluation:partnership_detail", args=[self.slug])
 
     @property
     def since_display(self) -> str:

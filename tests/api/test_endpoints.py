@@ -285,9 +285,10 @@ def test_dates_are_iso_and_precision_is_given(client):
 
 
 def _evaluate(partnership, user, score):
-    from cooperation.evaluation import refresh_summaries
-    from cooperation.models import PartnershipAction, PartnershipAssessment, Theme
-    from cooperation.services import review_save
+    from cooperation.models import Theme
+    from evaluation.figures import refresh_summaries
+    from evaluation.models import PartnershipAction, PartnershipAssessment
+    from evaluation.services import review_save
     from tests.factories import verify
 
     action = PartnershipAction.objects.create(partnership=partnership, title="Mission", year=2023, budget=500)

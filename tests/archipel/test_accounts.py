@@ -272,7 +272,7 @@ def test_profile_uses_a_fixed_number_of_queries(
     django_assert_max_num_queries,
 ):
     from cooperation.models import Partnership, Theme
-    from cooperation.services import review_save
+    from evaluation.services import review_save
 
     partnerships = iter(Partnership.objects.order_by("pk"))
     themes = list(Theme.objects.all())

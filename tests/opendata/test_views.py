@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cooperation import importers
-from cooperation import services as cooperation_services
-from cooperation.models import LocalAuthority, Partnership, PartnershipAction, PartnershipAssessment, Theme
+from cooperation.models import LocalAuthority, Partnership, Theme
+from evaluation import services as evaluation_services
+from evaluation.models import PartnershipAction, PartnershipAssessment
 from networks.models import KeyDate, Membership
 from opendata.datasets import DATASETS, DATASETS_BY_SLUG
 from opendata.writers import LIST_SEPARATOR
@@ -313,7 +314,7 @@ def test_no_file_holds_anything_personal(client, user_factory, proposal_factory)
     services.vote_cast(proposal=official, user=citizen, value="pour")
     own = proposal_factory(author=citizen)
     Comment.objects.create(proposal=official, author=citizen, body="Un avis signé Kxq")
-    cooperation_services.review_save(
+    evaluation_services.review_save(
         author=citizen,
         partnership=Partnership.objects.get(slug="toulouse-hanoi"),
         scores={Theme.objects.first(): 2},
@@ -360,7 +361,7 @@ def _evaluate(partnership, citizen_factory):
         achievements="Fait.",
         cost=90,
     )
-    cooperation_services.review_save(
+    evaluation_services.review_save(
         author=verify(citizen_factory()),
         partnership=partnership,
         scores={theme: 4 for theme in Theme.objects.all()},
@@ -419,7 +420,7 @@ def test_every_file_costs_the_same_queries_with_few_or_many_rows(
 def test_the_evaluation_files_give_figures_and_summed_scores(client, user_factory):
     hanoi = Partnership.objects.get(slug="toulouse-hanoi")
     _evaluate(hanoi, user_factory)
-    cooperation_services.review_save(
+    evaluation_services.review_save(
         author=verify(user_factory()), partnership=hanoi, scores={Theme.objects.first(): 2}, comment=""
     )
     evaluation = next(r for r in _csv_records(client, "evaluations") if r["partnership"] == "toulouse-hanoi")

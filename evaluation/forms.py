@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.evaluation import SCORES
-from cooperation.models import PartnershipReview
+from evaluation.figures import SCORES
+from evaluation.models import PartnershipReview
 
 NO_OPINION = ""
 

@@ -9,18 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from cooperation import services
-from cooperation.evaluation import Year, refresh_summaries, total_spending
-from cooperation.models import (
-    ActionField,
-    Partnership,
-    PartnershipAction,
-    PartnershipAssessment,
-    PartnershipReview,
-    ReviewScore,
-    SustainableDevelopmentGoal,
-    Theme,
-)
+from cooperation.models import ActionField, Partnership, SustainableDevelopmentGoal, Theme
+from evaluation import services
+from evaluation.figures import Year, refresh_summaries, total_spending
+from evaluation.models import PartnershipAction, PartnershipAssessment, PartnershipReview, ReviewScore
 from tests.factories import UserFactory, verify
 from tests.pages import query_count, visible_text
 
@@ -480,7 +472,7 @@ def test_the_evaluation_page_keeps_a_fixed_number_of_queries(
 
 def test_staff_record_an_action_in_the_admin_and_the_figures_follow(staff_client, atlanta):
     response = staff_client.post(
-        "/admin/cooperation/partnershipaction/add/",
+        "/admin/evaluation/partnershipaction/add/",
         {
             "partnership": atlanta.pk,
             "title": "Échange de jeunes volontaires",
@@ -504,7 +496,7 @@ def test_staff_record_an_action_in_the_admin_and_the_figures_follow(staff_client
 
 def test_staff_refuse_an_assessment_year_out_of_range_in_french(staff_client, atlanta):
     response = staff_client.post(
-        "/admin/cooperation/partnershipassessment/add/",
+        "/admin/evaluation/partnershipassessment/add/",
         {
             "partnership": atlanta.pk,
             "year": 1850,
@@ -520,7 +512,7 @@ def test_staff_refuse_an_assessment_year_out_of_range_in_french(staff_client, at
 
 def test_staff_hide_a_review_comment_only_with_a_reason(staff_client, verified_citizen, atlanta):
     review = rate(verified_citizen, atlanta, vivre_en_commun=2, comment="Hors sujet")
-    url = f"/admin/cooperation/partnershipreview/{review.pk}/change/"
+    url = f"/admin/evaluation/partnershipreview/{review.pk}/change/"
     assert staff_client.get(url).status_code == 200
     response = staff_client.post(url, {"is_hidden": "on", "hidden_reason": ""})
     assert response.status_code == 200
@@ -536,7 +528,7 @@ def test_the_evaluation_changelists_load(staff_client, model, atlanta, verified_
     add_action(atlanta, year=2020)
     add_assessment(atlanta, year=2020)
     rate(verified_citizen, atlanta, vivre_en_commun=3, comment="Bien")
-    assert staff_client.get(f"/admin/cooperation/{model}/").status_code == 200
+    assert staff_client.get(f"/admin/evaluation/{model}/").status_code == 200
 
 
 def test_comments_are_paginated_on_their_own_parameter(client, atlanta):

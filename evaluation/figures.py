@@ -13,14 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count
 
-from cooperation.models import (
-    Partnership,
-    PartnershipAction,
-    PartnershipAssessment,
-    PartnershipReview,
-    ReviewScore,
-    Theme,
-)
+from cooperation.models import Partnership, Theme
+from evaluation.models import PartnershipAction, PartnershipAssessment, PartnershipReview, ReviewScore
 
 SCORES = range(1, 6)
 # An assessment of the year before last is still current: the last year's one is

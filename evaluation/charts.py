@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.text import Truncator
 
-from cooperation.evaluation import SCORES, Distribution
+from evaluation.figures import SCORES, Distribution
 
 WIDTH = 660
 LABEL_WIDTH = 250  # the partners' names, left of the bars

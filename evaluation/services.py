@@ -6,8 +6,9 @@ same partnership never compute its summary from different states.
 
 from django.db import transaction
 
-from cooperation.evaluation import refresh_summaries
-from cooperation.models import Partnership, PartnershipReview, ReviewScore
+from cooperation.models import Partnership
+from evaluation.figures import refresh_summaries
+from evaluation.models import PartnershipReview, ReviewScore
 
 
 def _lock(partnership: Partnership) -> None:

@@ -1,5 +1,9 @@
 """Evaluation: what each partnership does and costs, as staff record it from public
-sources, and what verified citizens think of it on each of Archipel's four axes."""
+sources, and what verified citizens think of it on each of Archipel's four axes.
+
+These models were born in `cooperation`: their tables keep the names they had there
+(`db_table`, also on the many-to-many fields), so moving them changed no table
+(migrations `cooperation/0005` and `evaluation/0001`)."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,8 +12,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cooperation.models.catalogue import ActionField, Partnership, Source, SustainableDevelopmentGoal, Theme
-from cooperation.models.places import Organisation
+from cooperation.models import (
+    ActionField,
+    Organisation,
+    Partnership,
+    Source,
+    SustainableDevelopmentGoal,
+    Theme,
+)
 from core.models import Moderated, ModeratedQuerySet, Timestamped
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
@@ -40,9 +50,19 @@ class PartnershipAction(models.Model):
         blank=True,
         related_name="actions",
     )
-    themes = models.ManyToManyField(Theme, verbose_name=_("axes"), blank=True, related_name="actions")
+    themes = models.ManyToManyField(
+        Theme,
+        verbose_name=_("axes"),
+        blank=True,
+        related_name="actions",
+        db_table="cooperation_partnershipaction_themes",
+    )
     sdgs = models.ManyToManyField(
-        SustainableDevelopmentGoal, verbose_name=_("ODD"), blank=True, related_name="actions"
+        SustainableDevelopmentGoal,
+        verbose_name=_("ODD"),
+        blank=True,
+        related_name="actions",
+        db_table="cooperation_partnershipaction_sdgs",
     )
     budget = models.PositiveIntegerField(
         _("budget (euros)"), null=True, blank=True, help_text=_("Laissez vide quand il n’est pas connu.")
@@ -53,6 +73,7 @@ class PartnershipAction(models.Model):
         blank=True,
         related_name="actions",
         help_text=_("Les acteurs de l’annuaire qui y ont pris part."),
+        db_table="cooperation_partnershipaction_organisations",
     )
     other_partners = models.CharField(
         _("autres partenaires"),
@@ -62,9 +83,16 @@ class PartnershipAction(models.Model):
     )
     outcomes_here = models.TextField(_("retombées ici (côté français)"), blank=True)
     outcomes_abroad = models.TextField(_("retombées chez le partenaire"), blank=True)
-    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="actions")
+    sources = models.ManyToManyField(
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="actions",
+        db_table="cooperation_partnershipaction_sources",
+    )
 
     class Meta:
+        db_table = "cooperation_partnershipaction"
         ordering = ["-year", "title", "pk"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
@@ -94,10 +122,15 @@ class PartnershipAssessment(models.Model):
     returns_here = models.TextField(_("retour pour les acteurs d’ici (côté français)"), blank=True)
     returns_abroad = models.TextField(_("retour pour les acteurs du partenaire"), blank=True)
     sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), blank=True, related_name="assessments"
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="assessments",
+        db_table="cooperation_partnershipassessment_sources",
     )
 
     class Meta:
+        db_table = "cooperation_partnershipassessment"
         ordering = ["-year", "pk"]
         verbose_name = _("bilan annuel")
         verbose_name_plural = _("bilans annuels")
@@ -143,6 +176,7 @@ class PartnershipReview(Timestamped, Moderated):
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
+        db_table = "cooperation_partnershipreview"
         ordering = ["-updated_at", "pk"]
         verbose_name = _("avis citoyen")
         verbose_name_plural = _("avis citoyens")
@@ -174,6 +208,7 @@ class ReviewScore(models.Model):
     )
 
     class Meta:
+        db_table = "cooperation_reviewscore"
         ordering = ["theme__position", "pk"]
         verbose_name = pgettext_lazy("score from 1 to 5", "note")
         verbose_name_plural = pgettext_lazy("scores from 1 to 5", "notes")
