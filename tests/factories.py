@@ -1,6 +1,11 @@
-"""factory_boy factories for the catalogue and users, and pytest fixtures built on them.
+"""factory_boy factories for the catalogue and users, registered as pytest fixtures with
+pytest-factoryboy, and the standing people every test module shares.
 
 Load as a pytest plugin (`pytest_plugins = ["tests.factories"]` in tests/conftest.py).
+`register(UserFactory)` gives the fixtures `user_factory` (the class) and `user` (one
+instance), and one `<model>__<field>` fixture per declaration, which a test module may
+override to shape the shared instance (tests/proposals/test_views.py: `proposal__title`).
+
 The real catalogue from fixtures/ is in the test database too: every unique value here
 comes from a sequence whose shape the fixtures never use ("Ville d’essai 3", code "QM").
 """
@@ -13,14 +18,20 @@ import factory
 import pytest
 from django.apps import apps
 from django.utils.text import slugify
+from pytest_factoryboy import LazyFixture, register
 
 # Loaded with `pytest -p tests.factories`, this module is imported before pytest-django
-# sets Django up, and factory_boy resolves "app_label.Model" at class creation: set it
-# up here (pytest-django's own set-up then finds it done). Through `pytest_plugins` in
-# tests/conftest.py, Django is already ready and this does nothing.
+# sets Django up, and the factories name their model classes, which register() reads to
+# name the fixtures: set Django up here (pytest-django's own set-up then finds it done).
+# Through `pytest_plugins` in tests/conftest.py, Django is already ready and this does nothing.
 if not apps.ready:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archipel.settings")
     django.setup()
+
+from archipel.models import User  # noqa: E402
+from cooperation.models import Country, LocalAuthority, Organisation, Partnership, Theme  # noqa: E402
+from networks.models import KeyDate, Membership, Network, Objective  # noqa: E402
+from proposals.models import Proposal  # noqa: E402
 
 YEAR, MONTH = "year", "month"
 
@@ -32,7 +43,7 @@ _TEST_COUNTRY_CODES = [f"Q{c}" for c in "MNOPQRSTUVWXYZ"] + [f"X{c}" for c in "A
 
 class CountryFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "cooperation.Country"
+        model = Country
         django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: _TEST_COUNTRY_CODES[n % len(_TEST_COUNTRY_CODES)])
@@ -43,7 +54,7 @@ class CountryFactory(factory.django.DjangoModelFactory):
 
 class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "cooperation.LocalAuthority"
+        model = LocalAuthority
 
     name = factory.Sequence(lambda n: f"Ville d’essai {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
@@ -53,16 +64,19 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     longitude = None
 
 
+FRANCE = {"code": "FR", "name": "France", "name_en": "France"}
+
+
 class FrenchAuthorityFactory(LocalAuthorityFactory):
     """A French collectivité: France is fetched by its code when the fixtures hold it."""
 
     name = factory.Sequence(lambda n: f"Commune française d’essai {n}")
-    country = factory.SubFactory(CountryFactory, code="FR", name="France", name_en="France")
+    country = factory.SubFactory(CountryFactory, **FRANCE)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "cooperation.Organisation"
+        model = Organisation
 
     name = factory.Sequence(lambda n: f"Organisation d’essai {n}")
     acronym = factory.Sequence(lambda n: f"OE{n}")
@@ -73,7 +87,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 class ThemeFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "cooperation.Theme"
+        model = Theme
 
     name = factory.Sequence(lambda n: f"Axe d’essai {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
@@ -82,7 +96,7 @@ class ThemeFactory(factory.django.DjangoModelFactory):
 
 class PartnershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "cooperation.Partnership"
+        model = Partnership
         skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"partenariat-d-essai-{n}")
@@ -101,7 +115,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
 
 class NetworkFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "networks.Network"
+        model = Network
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Réseau d’essai {n}")
@@ -121,7 +135,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
 
 class ObjectiveFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "networks.Objective"
+        model = Objective
 
     network = factory.SubFactory(NetworkFactory)
     position = factory.Sequence(lambda n: n + 1)
@@ -130,7 +144,7 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
 
 class KeyDateFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "networks.KeyDate"
+        model = KeyDate
 
     network = factory.SubFactory(NetworkFactory)
     position = factory.Sequence(lambda n: n + 1)
@@ -143,7 +157,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     """An authority's membership; pass authority=None, organisation=… for an organisation."""
 
     class Meta:
-        model = "networks.Membership"
+        model = Membership
 
     network = factory.SubFactory(NetworkFactory)
     authority = factory.SubFactory(LocalAuthorityFactory)
@@ -153,15 +167,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     since_precision = YEAR
 
 
+PASSWORD = "mot-de-passe-de-test"  # every test user's
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "archipel.User"
+        model = User
         django_get_or_create = ["username"]
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"utilisateur{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
-    password = factory.django.Password("mot-de-passe-de-test")
+    password = factory.django.Password(PASSWORD)
     is_staff = False
     is_superuser = False
 
@@ -176,16 +193,29 @@ def verify(user):
     return user
 
 
+class VerifiedUserFactory(UserFactory):
+    """A user with a verified primary address (verify()): may vote, comment, propose, report."""
+
+    @factory.post_generation
+    def verified_address(self, create, extracted, **kwargs):
+        if create:
+            verify(self)
+
+
 class ProposalFactory(factory.django.DjangoModelFactory):
     """A préconisation on the home topic (the real catalogue holds it)."""
 
     class Meta:
-        model = "proposals.Proposal"
+        model = Proposal
 
     topic = factory.LazyFunction(lambda: apps.get_model("proposals", "Topic").objects.get(is_home=True))
     title = factory.Sequence(lambda n: f"Préconisation d’essai {n}")
     slug = factory.Sequence(lambda n: f"preconisation-d-essai-{n}")
     body = "Ouvrir une maison de l’Europe dans chaque quartier."
+    # Declared so that pytest-factoryboy makes `proposal__author` and `proposal__is_official`
+    # fixtures a module can override: with no author by default, as the model's defaults.
+    author = None
+    is_official = False
 
 
 CATALOGUE_APPS = ["cooperation", "evaluation", "networks", "proposals"]
@@ -206,47 +236,48 @@ class StaffUserFactory(UserFactory):
 
 
 # Fixtures -------------------------------------------------------------------------------
+# Each register() gives `<factory>_factory` (the class) and a model fixture (one instance,
+# named after the model unless named here), neither asking for the database: a test using
+# them is marked (pytestmark = pytest.mark.django_db) or asks for `db`. A user's model
+# fixture is given the password in clear: pytest-factoryboy would hand the factory back its
+# own Password declaration, which would then be hashed twice.
 
-_FACTORIES = {
-    "country_factory": CountryFactory,
-    "local_authority_factory": LocalAuthorityFactory,
-    "french_authority_factory": FrenchAuthorityFactory,
-    "organisation_factory": OrganisationFactory,
-    "theme_factory": ThemeFactory,
-    "partnership_factory": PartnershipFactory,
-    "network_factory": NetworkFactory,
-    "objective_factory": ObjectiveFactory,
-    "key_date_factory": KeyDateFactory,
-    "membership_factory": MembershipFactory,
-    "user_factory": UserFactory,
-    "staff_user_factory": StaffUserFactory,
-    "proposal_factory": ProposalFactory,
-}
-
-
-def _factory_fixture(name, factory_class):
-    @pytest.fixture(name=name)
-    def fixture(db):
-        return factory_class
-
-    fixture.__doc__ = f"The {factory_class.__name__} class, with database access."
-    return fixture
-
-
-for _name, _factory in _FACTORIES.items():
-    globals()[_name] = _factory_fixture(_name, _factory)
-del _name, _factory
+register(CountryFactory)
+register(LocalAuthorityFactory)
+register(OrganisationFactory)
+register(ThemeFactory)
+register(NetworkFactory)
+register(ObjectiveFactory)
+register(KeyDateFactory)
+register(MembershipFactory)
+register(UserFactory, password=PASSWORD)
+register(VerifiedUserFactory, "verified_user", password=PASSWORD)
+register(ProposalFactory)  # the one `proposal`; a module shapes it with `proposal__<field>`
+# pytest-factoryboy would give a SubFactory's instance its model fixture (`country`), not
+# France: the country is named here.
+register(FrenchAuthorityFactory, "french_authority", country=LazyFixture(lambda: CountryFactory(**FRANCE)))
+# A partnership's two sides are two authorities (by default both would be `local_authority`).
+register(
+    PartnershipFactory,
+    french_authority=LazyFixture("french_authority"),
+    partner=LazyFixture("local_authority"),
+)
 
 
-@pytest.fixture
-def citizen(db):
-    """A registered user with no staff rights."""
-    return UserFactory(username="citoyenne")
+# The standing people ---------------------------------------------------------------------
+# Each has a fixed username: UserFactory gets or creates by username, so one name is one
+# person, and a test wanting more people gives other names (or none: a sequence names them).
+# The anonymous visitor is pytest-django's `client`.
 
-
-@pytest.fixture
-def other_citizen(db):
-    return UserFactory(username="citoyen")
+# Registered, no verified address (verified_citizen below has one).
+register(UserFactory, "citizen", username="citoyenne", password=PASSWORD)
+register(UserFactory, "other_citizen", username="citoyen", password=PASSWORD)
+# A catalogue editor: is_staff with every permission of the project's apps, not superuser.
+register(StaffUserFactory, "staff_user", username="equipe", password=PASSWORD)
+# Verified citizens who write and vote on préconisations (tests/proposals).
+register(VerifiedUserFactory, "author", username="autrice", password=PASSWORD)
+register(VerifiedUserFactory, "voter", username="votante", password=PASSWORD)
+register(VerifiedUserFactory, "other_voter", username="votant", password=PASSWORD)
 
 
 @pytest.fixture
@@ -258,12 +289,6 @@ def verified_citizen(citizen):
 @pytest.fixture
 def verified_other_citizen(other_citizen):
     return verify(other_citizen)
-
-
-@pytest.fixture
-def staff_user(db):
-    """A catalogue editor (is_staff, every permission of the project's apps)."""
-    return StaffUserFactory(username="equipe")
 
 
 @pytest.fixture

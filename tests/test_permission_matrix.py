@@ -25,7 +25,14 @@ from core.permissions import is_verified
 from evaluation.permissions import can_review
 from proposals import permissions, services
 from proposals.models import Comment, ProposalStatus, Report, Vote
-from tests.factories import PartnershipFactory, ProposalFactory, StaffUserFactory, UserFactory, verify
+from tests.factories import (
+    PartnershipFactory,
+    ProposalFactory,
+    StaffUserFactory,
+    UserFactory,
+    VerifiedUserFactory,
+    verify,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +80,9 @@ def _actor(role, owner=None):
     if role == "staff":
         return verify(StaffUserFactory())
     if role == "superuser":
-        return verify(UserFactory(is_staff=True, is_superuser=True))
+        return VerifiedUserFactory(is_staff=True, is_superuser=True)
     assert role in {"citizen", "deactivated"}, role
-    user = verify(UserFactory())
+    user = VerifiedUserFactory()
     if role == "deactivated":
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -102,7 +109,7 @@ def _proposal(state, owner):
         author=owner, status=STATUS.get(state, ProposalStatus.PUBLISHED), is_hidden=state == "hidden"
     )
     if state == "voted":
-        Vote.objects.create(proposal=proposal, user=verify(UserFactory()), value="pour")
+        Vote.objects.create(proposal=proposal, user=VerifiedUserFactory(), value="pour")
         services.proposals_recount([proposal.pk])
         proposal.refresh_from_db()
     return proposal

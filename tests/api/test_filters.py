@@ -5,7 +5,6 @@ import pytest
 
 from proposals import services
 from proposals.models import Proposal, Topic
-from tests.factories import verify
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +69,9 @@ def test_the_directory_filters_like_the_actors_page(client, query):
 
 
 @pytest.fixture
-def participation(user_factory):
+def participation(verified_user_factory):
     """Two more préconisations: one by a citizen with a vote, one with an étiquette."""
-    citizen = verify(user_factory())
+    citizen = verified_user_factory()
     topic = Topic.objects.get(is_home=True)
     tagged = Proposal.objects.create(
         topic=topic, title="Des jumelages verts", slug="jumelages-verts", body="…"

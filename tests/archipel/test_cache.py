@@ -15,8 +15,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from archipel.cache import FallbackRedisCache
-from proposals.models import Proposal, Topic, Vote
-from tests.factories import verify
+from proposals.models import Vote
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +53,6 @@ def database_cache_rows() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM archipel_cache")
         return cursor.fetchone()[0]
-
-
-@pytest.fixture
-def proposal():
-    return Proposal.objects.create(
-        topic=Topic.objects.get(is_home=True), title="Des jumelages", slug="des-jumelages", body="Texte."
-    )
 
 
 # The backend ---------------------------------------------------------------------------------
@@ -114,10 +106,12 @@ def test_a_redis_that_answers_is_used_without_the_database(django_assert_num_que
 # Through HTTP: never a 500 -------------------------------------------------------------------
 
 
-def test_a_vote_is_recorded_and_rate_limited_without_redis(redis_down, settings, proposal, user_factory):
+def test_a_vote_is_recorded_and_rate_limited_without_redis(
+    redis_down, settings, proposal, verified_user_factory
+):
     settings.ARCHIPEL_RATE_LIMITS = {"vote": (2, 60)}
     client = Client()
-    client.force_login(verify(user_factory()))
+    client.force_login(verified_user_factory())
     url = f"/preconisations/{proposal.slug}/vote/"
     assert client.post(url, {"value": "pour"}).status_code == 302
     assert Vote.objects.get().value == "pour"

@@ -5,8 +5,6 @@ import pytest
 from django.test import Client, RequestFactory
 
 from core.ratelimit import client_address
-from proposals.models import Proposal, Topic
-from tests.factories import verify
 
 pytestmark = pytest.mark.django_db
 
@@ -22,20 +20,13 @@ def behind_one_proxy(settings):
 
 
 @pytest.fixture
-def proposal():
-    return Proposal.objects.create(
-        topic=Topic.objects.get(is_home=True), title="Des jumelages", slug="des-jumelages", body="Texte."
-    )
-
-
-@pytest.fixture
-def vote_from(proposal, user_factory):
+def vote_from(proposal, verified_user_factory):
     """POST a vote by a new verified citizen (so that only the per-address limit can
     bite) with the given X-Forwarded-For; the status."""
 
     def vote_from(forwarded_for: str) -> int:
         client = Client()
-        client.force_login(verify(user_factory()))
+        client.force_login(verified_user_factory())
         response = client.post(
             f"/preconisations/{proposal.slug}/vote/", {"value": "pour"}, HTTP_X_FORWARDED_FOR=forwarded_for
         )

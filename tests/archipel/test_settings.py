@@ -131,7 +131,7 @@ def test_a_local_checkout_makes_its_key_once_readable_by_its_owner_only(tmp_path
     assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no draft left behind
 
 
-def test_a_token_signed_with_the_old_development_key_is_refused(client, citizen):
+def test_a_token_signed_with_the_old_development_key_is_refused(db, client, citizen):
     address = EmailAddress.objects.create(user=citizen, email=citizen.email, verified=False, primary=True)
     with override_settings(SECRET_KEY=INSECURE_DEVELOPMENT_KEY):
         forged = EmailConfirmationHMAC(address).key

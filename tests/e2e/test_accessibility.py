@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from proposals.models import Proposal
-from tests.factories import UserFactory, verify
+from tests.factories import VerifiedUserFactory
 
 from .a11y import assert_no_violations, log_in
 
@@ -31,7 +31,7 @@ def axe_page(browser_context_factory):
 
 @pytest.fixture
 def citizen_page(site, axe_page):
-    user = verify(UserFactory(username="citoyenne-a11y", display_name="Camille"))
+    user = VerifiedUserFactory(username="citoyenne-a11y", display_name="Camille")
     log_in(axe_page, site.url, user)
     return axe_page
 

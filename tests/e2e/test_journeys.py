@@ -10,7 +10,7 @@ from mailing.models import Delivery, MessageKind
 from proposals import services
 from proposals.models import Report
 from tests.e2e.a11y import PASSWORD, log_in
-from tests.factories import ProposalFactory, StaffUserFactory, UserFactory, verify
+from tests.factories import ProposalFactory, StaffUserFactory, VerifiedUserFactory
 from tests.jobs import run_jobs
 
 OFFENDING = "Un commentaire qui insulte les autres participants."
@@ -19,9 +19,9 @@ OFFENDING = "Un commentaire qui insulte les autres participants."
 def _reported_comment():
     """A proposal, a verified author's comment on it, and a verified citizen to report it."""
     proposal = ProposalFactory()
-    author = verify(UserFactory(username="autrice"))
+    author = VerifiedUserFactory(username="autrice")
     comment = services.comment_post(proposal=proposal, user=author, body=OFFENDING, alignment="contre")
-    reporter = verify(UserFactory(username="signaleur"))
+    reporter = VerifiedUserFactory(username="signaleur")
     return proposal, comment, reporter
 
 

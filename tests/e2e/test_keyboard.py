@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from proposals.models import Comment, Proposal
-from tests.factories import UserFactory, verify
+from tests.factories import VerifiedUserFactory
 
 from .a11y import log_in
 
@@ -46,7 +46,7 @@ def assert_focus_visible(element):
 
 def test_a_citizen_votes_and_comments_with_the_keyboard_alone(site, page):
     proposal = Proposal.objects.filter(is_official=True).order_by("pk").first()
-    user = verify(UserFactory(username="clavier", display_name="Dominique"))
+    user = VerifiedUserFactory(username="clavier", display_name="Dominique")
     log_in(page, site.url, user)
     page.goto(site.url + proposal.get_absolute_url())
 
@@ -93,7 +93,7 @@ def test_a_citizen_votes_and_comments_with_the_keyboard_alone(site, page):
 def test_every_control_on_the_proposal_page_is_reachable_and_named(site, page):
     """Tab goes through every link, button and field of the page, in document order, each named."""
     proposal = Proposal.objects.filter(is_official=True).order_by("pk").first()
-    user = verify(UserFactory(username="clavier2"))
+    user = VerifiedUserFactory(username="clavier2")
     log_in(page, site.url, user)
     page.goto(site.url + proposal.get_absolute_url())
     expected = page.evaluate(

@@ -12,24 +12,23 @@ from mailing.services import Recipient, deliveries_add, deliveries_retry, mail_o
 from mailing.tasks import deliveries_send
 from proposals.models import VoteValue
 from proposals.services import proposal_answer, vote_cast
-from tests.factories import verify
 from tests.mailing.smtp import SilentServer, free_port
 
 pytestmark = pytest.mark.django_db
 
 
-def _answered_proposal(proposal_factory, user_factory, voters=3):
-    author = verify(user_factory(username="autrice"))
+def _answered_proposal(proposal_factory, verified_user_factory, voters=3):
+    author = verified_user_factory(username="autrice")
     proposal = proposal_factory(author=author)
     for n in range(voters):
-        vote_cast(proposal=proposal, user=verify(user_factory(username=f"votant{n}")), value=VoteValue.FOR)
+        vote_cast(proposal=proposal, user=verified_user_factory(username=f"votant{n}"), value=VoteValue.FOR)
     return proposal
 
 
 def test_it_tells_the_author_and_each_voter_once_over_one_connection(
-    smtp_server, jobs, proposal_factory, user_factory
+    smtp_server, jobs, proposal_factory, verified_user_factory
 ):
-    proposal = _answered_proposal(proposal_factory, user_factory)
+    proposal = _answered_proposal(proposal_factory, verified_user_factory)
 
     proposal_answer(proposal=proposal, status="retenue", answer="Nous l’inscrivons au budget 2027.")
 
@@ -49,8 +48,10 @@ def test_it_tells_the_author_and_each_voter_once_over_one_connection(
     assert message["List-Unsubscribe"].strip().startswith("<http://")
 
 
-def test_running_the_jobs_again_tells_nobody_twice(smtp_server, jobs, proposal_factory, user_factory):
-    proposal = _answered_proposal(proposal_factory, user_factory)
+def test_running_the_jobs_again_tells_nobody_twice(
+    smtp_server, jobs, proposal_factory, verified_user_factory
+):
+    proposal = _answered_proposal(proposal_factory, verified_user_factory)
     proposal_answer(proposal=proposal, status="retenue", answer="Oui.")
     jobs.run()
     message = Message.objects.get(kind=MessageKind.ANSWER)
@@ -61,8 +62,10 @@ def test_running_the_jobs_again_tells_nobody_twice(smtp_server, jobs, proposal_f
     assert sum(smtp_server.handler.recipients().values()) == 4
 
 
-def test_citizens_who_turned_answers_off_are_not_told(smtp_server, jobs, proposal_factory, user_factory):
-    proposal = _answered_proposal(proposal_factory, user_factory)
+def test_citizens_who_turned_answers_off_are_not_told(
+    smtp_server, jobs, proposal_factory, verified_user_factory
+):
+    proposal = _answered_proposal(proposal_factory, verified_user_factory)
     type(proposal.author).objects.filter(username="votant1").update(email_answers=False)
 
     proposal_answer(proposal=proposal, status="retenue", answer="Oui.")
@@ -180,8 +183,8 @@ def test_the_backoff_doubles_up_to_an_hour():
     ]
 
 
-def test_a_write_that_rolls_back_records_no_mail_and_no_job(jobs, proposal_factory, user_factory):
-    proposal = _answered_proposal(proposal_factory, user_factory)
+def test_a_write_that_rolls_back_records_no_mail_and_no_job(jobs, proposal_factory, verified_user_factory):
+    proposal = _answered_proposal(proposal_factory, verified_user_factory)
 
     with pytest.raises(RuntimeError):
         from django.db import transaction

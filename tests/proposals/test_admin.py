@@ -13,7 +13,7 @@ from django.urls import reverse
 from mailing.models import Delivery, DeliveryState, Message, MessageKind
 from proposals import services
 from proposals.models import Comment, Proposal, ProposalStatus, Report, ReportReason, Topic, VoteValue
-from tests.proposals.test_services import make_proposal, verified_user
+from tests.factories import ProposalFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +25,9 @@ def changelist(name):
 
 
 @pytest.fixture
-def author(db):
-    return verified_user(username="autrice")
-
-
-@pytest.fixture
-def proposal(author):
-    return make_proposal(author=author)
+def proposal__author(author):
+    """The shared `proposal` (tests/factories.py) is by the shared `author`."""
+    return author
 
 
 @pytest.fixture
@@ -62,7 +58,7 @@ def test_it_refuses_citizens(citizen_client, name):
 @pytest.mark.parametrize("params", [{}, {"q": "essai"}], ids=["list", "search"])
 def test_it_shows_every_changelist_to_staff(staff_client, comment, name, params):
     services.report_create(
-        user=verified_user(username="lectrice"), reason=ReportReason.ABUSE, comment=comment
+        user=VerifiedUserFactory(username="lectrice"), reason=ReportReason.ABUSE, comment=comment
     )
 
     response = staff_client.get(changelist(name), params)
@@ -81,7 +77,7 @@ def test_it_shows_every_changelist_to_staff(staff_client, comment, name, params)
 )
 def test_it_filters_changelists(staff_client, comment, name, params):
     services.report_create(
-        user=verified_user(username="lectrice"), reason=ReportReason.ABUSE, comment=comment
+        user=VerifiedUserFactory(username="lectrice"), reason=ReportReason.ABUSE, comment=comment
     )
 
     response = staff_client.get(changelist(name), params)
@@ -91,7 +87,7 @@ def test_it_filters_changelists(staff_client, comment, name, params):
 
 
 def test_it_shows_staff_who_reported_what_open_reports_first(staff_client, comment, proposal):
-    first, second = verified_user(username="lectrice"), verified_user(username="lecteur")
+    first, second = VerifiedUserFactory(username="lectrice"), VerifiedUserFactory(username="lecteur")
     old = services.report_create(
         user=first, reason=ReportReason.SPAM, details="Lien publicitaire", comment=comment
     )
@@ -108,7 +104,7 @@ def test_it_shows_staff_who_reported_what_open_reports_first(staff_client, comme
 
 
 def test_it_has_no_page_of_votes(staff_client, proposal, author):
-    services.vote_cast(proposal=proposal, user=verified_user(username="votante"), value=VoteValue.FOR)
+    services.vote_cast(proposal=proposal, user=VerifiedUserFactory(username="votante"), value=VoteValue.FOR)
 
     assert staff_client.get("/admin/proposals/vote/").status_code == 404
     page = staff_client.get(reverse("admin:proposals_proposal_change", args=[proposal.pk])).content.decode()
@@ -132,7 +128,7 @@ def test_it_asks_for_a_reason_before_hiding(staff_client, comment):
 
 
 def test_it_hides_a_comment_with_a_reason_and_mails_its_author(staff_client, comment, author, proposal, jobs):
-    reporter = verified_user(username="lectrice")
+    reporter = VerifiedUserFactory(username="lectrice")
     services.report_create(user=reporter, reason=ReportReason.ABUSE, comment=comment)
 
     response = staff_client.post(
@@ -200,7 +196,9 @@ def test_it_restores_a_comment_hidden_by_reports_from_the_queue(
     staff_client, comment, proposal, author, jobs
 ):
     for n in range(3):
-        services.report_create(user=verified_user(username=f"lecteur{n}"), reason="spam", comment=comment)
+        services.report_create(
+            user=VerifiedUserFactory(username=f"lecteur{n}"), reason="spam", comment=comment
+        )
     comment.refresh_from_db()
     assert comment.is_hidden
     report = Report.objects.filter(comment=comment).first()
@@ -234,7 +232,9 @@ def test_it_restores_nothing_that_is_not_hidden(staff_client, comment):
 
 
 def test_it_closes_reports_without_hiding(staff_client, comment):
-    report = services.report_create(user=verified_user(username="lectrice"), reason="spam", comment=comment)
+    report = services.report_create(
+        user=VerifiedUserFactory(username="lectrice"), reason="spam", comment=comment
+    )
 
     response = staff_client.post(changelist("proposals_report"), _action("mark_resolved", [report.pk]))
 
@@ -271,7 +271,7 @@ def _change_form_data(proposal, notify=True, **changes):
 def test_it_publishes_the_official_answer_and_mails_author_and_voters_through_the_queue(
     staff_client, proposal, author, jobs
 ):
-    voters = [verified_user(username=f"votant{n}") for n in range(2)]
+    voters = [VerifiedUserFactory(username=f"votant{n}") for n in range(2)]
     for voter in voters:
         services.vote_cast(proposal=proposal, user=voter, value=VoteValue.FOR)
     url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
@@ -308,7 +308,7 @@ def test_it_publishes_the_official_answer_and_mails_author_and_voters_through_th
 
 
 def test_it_tells_nobody_when_notify_is_unchecked(staff_client, proposal, author, jobs):
-    services.vote_cast(proposal=proposal, user=verified_user(username="votante"), value=VoteValue.FOR)
+    services.vote_cast(proposal=proposal, user=VerifiedUserFactory(username="votante"), value=VoteValue.FOR)
     url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
 
     response = staff_client.post(
@@ -328,7 +328,7 @@ def test_it_tells_nobody_when_notify_is_unchecked(staff_client, proposal, author
 
 
 def test_a_typo_fixed_with_notify_unchecked_tells_nobody_again(staff_client, proposal, author, jobs):
-    services.vote_cast(proposal=proposal, user=verified_user(username="votante"), value=VoteValue.FOR)
+    services.vote_cast(proposal=proposal, user=VerifiedUserFactory(username="votante"), value=VoteValue.FOR)
     url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
     staff_client.post(
         url, _change_form_data(proposal, status=ProposalStatus.ADOPTED, official_answer="La Vile l’adopte.")
@@ -350,7 +350,7 @@ def test_a_typo_fixed_with_notify_unchecked_tells_nobody_again(staff_client, pro
 
 
 def test_the_answer_page_shows_the_progress_of_the_answer_mails(staff_client, proposal, author, jobs):
-    voters = [verified_user(username=f"votant{n}") for n in range(2)]
+    voters = [VerifiedUserFactory(username=f"votant{n}") for n in range(2)]
     for voter in voters:
         services.vote_cast(proposal=proposal, user=voter, value=VoteValue.FOR)
     url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
@@ -386,7 +386,9 @@ def test_a_moderation_notice_is_not_taken_for_an_answer_already_sent(staff_clien
 
 
 def test_it_sends_nothing_when_the_answer_does_not_change(staff_client, proposal, jobs):
-    services.vote_cast(proposal=proposal, user=verified_user(username="votante"), value=VoteValue.AGAINST)
+    services.vote_cast(
+        proposal=proposal, user=VerifiedUserFactory(username="votante"), value=VoteValue.AGAINST
+    )
     url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
 
     # "notify" checked (as it is for a proposal never answered), but no answer field changes.
@@ -403,7 +405,7 @@ def test_it_sends_nothing_when_the_answer_does_not_change(staff_client, proposal
 
 
 def test_it_keeps_the_counters_read_only(staff_client, proposal):
-    services.vote_cast(proposal=proposal, user=verified_user(username="votante"), value=VoteValue.FOR)
+    services.vote_cast(proposal=proposal, user=VerifiedUserFactory(username="votante"), value=VoteValue.FOR)
     url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
 
     response = staff_client.post(url, _change_form_data(proposal, votes_for="999", comment_count="50"))
@@ -448,13 +450,13 @@ def test_it_adds_an_official_proposal(staff_client):
 
 
 def _make_rows(name, rows):
-    author = verified_user(username=f"auteur-{name}")
+    author = VerifiedUserFactory(username=f"auteur-{name}")
     for n in range(rows):
-        proposal = make_proposal(author=author)
+        proposal = ProposalFactory(author=author)
         comment = services.comment_post(proposal=proposal, user=author, body=f"Commentaire {n}")
         if name == "proposals_report":
             services.report_create(
-                user=verified_user(username=f"lecteur-{n}"), reason="spam", comment=comment
+                user=VerifiedUserFactory(username=f"lecteur-{n}"), reason="spam", comment=comment
             )
 
 

@@ -24,7 +24,7 @@ from proposals.models import (
     Vote,
     VoteValue,
 )
-from tests.factories import ProposalFactory, UserFactory, verify
+from tests.factories import ProposalFactory, UserFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,32 +32,10 @@ FOR, AGAINST = VoteValue.FOR, VoteValue.AGAINST
 _numbers = itertools.count(1)
 
 
-def verified_user(**kwargs):
-    return verify(UserFactory(**kwargs))
-
-
-def make_proposal(**kwargs):
-    return ProposalFactory(**kwargs)
-
-
 @pytest.fixture
-def voter(db):
-    return verified_user(username="votante")
-
-
-@pytest.fixture
-def other_voter(db):
-    return verified_user(username="votant")
-
-
-@pytest.fixture
-def author(db):
-    return verified_user(username="autrice")
-
-
-@pytest.fixture
-def proposal(author):
-    return make_proposal(author=author)
+def proposal__author(author):
+    """The shared `proposal` (tests/factories.py) is by the shared `author`."""
+    return author
 
 
 def counts(proposal):
@@ -138,7 +116,7 @@ def _unverified_address():
 
 
 def _inactive():
-    user = verified_user(username="desactivee")
+    user = VerifiedUserFactory(username="desactivee")
     user.is_active = False
     user.save()
     return user
@@ -183,7 +161,7 @@ def test_it_refuses_to_cast_or_withdraw_on_closed_or_hidden_proposals(proposal, 
 
 @pytest.mark.parametrize("status", [ProposalStatus.UNDER_STUDY, ProposalStatus.ADOPTED])
 def test_it_accepts_votes_on_proposals_still_open(voter, status):
-    proposal = make_proposal(is_official=True, status=status)
+    proposal = ProposalFactory(is_official=True, status=status)
 
     services.vote_cast(proposal=proposal, user=voter, value=FOR)
 
@@ -226,7 +204,9 @@ def test_it_refuses_a_reply_to_a_reply_and_writes_nothing(proposal, voter, other
 
 
 def test_it_refuses_a_reply_to_a_comment_of_another_proposal(proposal, voter):
-    elsewhere = services.comment_post(proposal=make_proposal(is_official=True), user=voter, body="Ailleurs.")
+    elsewhere = services.comment_post(
+        proposal=ProposalFactory(is_official=True), user=voter, body="Ailleurs."
+    )
 
     with pytest.raises(ValidationError):
         services.comment_post(proposal=proposal, user=voter, body="Réponse égarée.", parent=elsewhere)
@@ -236,7 +216,7 @@ def test_it_refuses_a_reply_to_a_comment_of_another_proposal(proposal, voter):
 
 @pytest.mark.parametrize("status", [ProposalStatus.WITHDRAWN, ProposalStatus.REJECTED])
 def test_it_refuses_comments_on_closed_proposals(voter, status):
-    proposal = make_proposal(is_official=True, status=status)
+    proposal = ProposalFactory(is_official=True, status=status)
 
     with pytest.raises(PermissionDenied):
         services.comment_post(proposal=proposal, user=voter, body="Trop tard.")
@@ -318,7 +298,7 @@ def test_it_records_a_report_without_hiding(proposal, voter):
 
 def test_it_hides_a_comment_at_the_third_report_by_different_users(proposal, author, jobs):
     comment = services.comment_post(proposal=proposal, user=author, body="Propos douteux.")
-    reporters = [verified_user(username=f"rapporteur{n}") for n in range(3)]
+    reporters = [VerifiedUserFactory(username=f"rapporteur{n}") for n in range(3)]
     services.report_create(user=reporters[0], reason=ReportReason.ABUSE, comment=comment)
     services.report_create(user=reporters[1], reason=ReportReason.ABUSE, comment=comment)
     comment.refresh_from_db()
@@ -341,7 +321,7 @@ def test_it_hides_a_comment_at_the_third_report_by_different_users(proposal, aut
 def test_it_hides_a_proposal_at_the_third_report(proposal):
     for n in range(3):
         services.report_create(
-            user=verified_user(username=f"lecteur{n}"), reason="hors-sujet", proposal=proposal
+            user=VerifiedUserFactory(username=f"lecteur{n}"), reason="hors-sujet", proposal=proposal
         )
 
     proposal.refresh_from_db()
@@ -427,7 +407,7 @@ def test_the_hidden_notice_tells_the_reason_of_the_moment_not_a_later_one(propos
 def test_it_sends_no_moderation_mail_to_an_author_who_declined_them(author, jobs):
     author.email_moderation = False
     author.save(update_fields=["email_moderation"])
-    proposal = make_proposal(author=author)
+    proposal = ProposalFactory(author=author)
     comment = services.comment_post(proposal=proposal, user=author, body="Un avis.")
 
     services.moderation_hide(target=proposal, reason="Hors sujet")
@@ -466,7 +446,7 @@ def test_it_restores_a_comment_and_the_count_follows(proposal, author, voter, jo
 
 
 def test_it_writes_plain_text_mails_without_html_escaping(author, jobs):
-    proposal = make_proposal(author=author, title='Villes & jumelages : l\'Europe "proche"')
+    proposal = ProposalFactory(author=author, title='Villes & jumelages : l\'Europe "proche"')
 
     services.moderation_hide(target=proposal, reason="Données <personnelles> & adresse")
     jobs.run()
@@ -540,7 +520,7 @@ def test_it_answers_and_mails_the_author_and_each_voter_separately_through_the_q
 
 
 def test_it_answers_an_official_proposal_and_mails_only_its_voters(voter, jobs):
-    proposal = make_proposal(is_official=True)
+    proposal = ProposalFactory(is_official=True)
     services.vote_cast(proposal=proposal, user=voter, value=FOR)
 
     services.proposal_answer(proposal=proposal, status=ProposalStatus.UNDER_STUDY, answer="")
@@ -613,7 +593,7 @@ def test_it_sends_no_answer_mail_when_the_transaction_rolls_back(proposal, voter
 
 
 def test_it_deletes_an_account_with_its_votes_and_the_counts_follow(proposal, author, voter, other_voter):
-    second = make_proposal(is_official=True)
+    second = ProposalFactory(is_official=True)
     services.vote_cast(proposal=proposal, user=voter, value=FOR)
     services.vote_cast(proposal=proposal, user=other_voter, value=FOR)
     services.vote_cast(proposal=second, user=voter, value=AGAINST)
@@ -666,8 +646,8 @@ def _run_at_once(calls):
 def test_it_records_one_vote_when_the_same_user_votes_from_many_threads_at_once():
     # Transactional tests end with a flush: put the session's catalogue back first.
     call_command("load_catalogue", verbosity=0)
-    user = verified_user(username="double-clic")
-    proposal = make_proposal(is_official=True)
+    user = VerifiedUserFactory(username="double-clic")
+    proposal = ProposalFactory(is_official=True)
 
     errors = _run_at_once([lambda: services.vote_cast(proposal=proposal, user=user, value=FOR)] * 8)
 
@@ -679,8 +659,8 @@ def test_it_records_one_vote_when_the_same_user_votes_from_many_threads_at_once(
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_the_counts_equal_to_the_rows_when_many_users_vote_at_once():
     call_command("load_catalogue", verbosity=0)
-    proposal = make_proposal(is_official=True)
-    users = [verified_user(username=f"foule{n}") for n in range(20)]
+    proposal = ProposalFactory(is_official=True)
+    users = [VerifiedUserFactory(username=f"foule{n}") for n in range(20)]
 
     def vote(user, n):
         def call():

@@ -3,25 +3,9 @@ from django.test import Client
 
 from proposals import services
 from proposals.models import Comment, Proposal, ProposalStatus, Report, Topic, Vote
-from tests.factories import verify
 from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def citizen_user(user_factory):
-    return verify(user_factory(display_name="Camille"))
-
-
-@pytest.fixture
-def other_user(user_factory):
-    return verify(user_factory(display_name="Dominique"))
-
-
-@pytest.fixture
-def unverified_user(user_factory):
-    return user_factory()
 
 
 def _logged_in(user) -> Client:
@@ -30,30 +14,36 @@ def _logged_in(user) -> Client:
     return client
 
 
+# The shared `proposal` (tests/factories.py), as these tests read it: Archipel's own, its
+# body with a link and markup to escape.
 @pytest.fixture
-def proposal():
-    return Proposal.objects.create(
-        topic=Topic.objects.get(is_home=True),
-        title="Des jumelages pour la transition",
-        slug="jumelages-transition",
-        body="Choisir des villes partenaires engagées.\n\nVoir https://example.org/projet <b>gras</b>",
-        is_official=True,
-    )
+def proposal__title():
+    return "Des jumelages pour la transition"
+
+
+@pytest.fixture
+def proposal__body():
+    return "Choisir des villes partenaires engagées.\n\nVoir https://example.org/projet <b>gras</b>"
+
+
+@pytest.fixture
+def proposal__is_official():
+    return True
 
 
 # Reading ---------------------------------------------------------------------------------
 
 
-def test_it_lists_proposals_with_filters_and_sorts(client, proposal, citizen_user):
+def test_it_lists_proposals_with_filters_and_sorts(client, proposal, verified_citizen):
     proposal.tags.add("jumelage")
     other = services.proposal_create(
-        user=citizen_user,
+        user=verified_citizen,
         topic=proposal.topic,
         title="Un guichet européen",
         body="Aider les porteurs de projets.",
         tags=["fonds européens"],
     )
-    services.vote_cast(proposal=other, user=citizen_user, value="pour")
+    services.vote_cast(proposal=other, user=verified_citizen, value="pour")
     text = visible_text(client.get("/preconisations/?etiquette=jumelage"))
     assert "Des jumelages pour la transition" in text and "Un guichet européen" not in text
     text = visible_text(client.get("/preconisations/?tri=soutien&q=guichet+europeen"))
@@ -67,7 +57,7 @@ def test_it_refuses_unknown_filter_values(client, query):
     assert "Certains filtres n’ont pas été appliqués" in visible_text(response)
 
 
-def test_the_list_keeps_a_fixed_number_of_queries(citizen_user, assert_constant_queries):
+def test_the_list_keeps_a_fixed_number_of_queries(verified_citizen, assert_constant_queries):
     topic = Topic.objects.get(is_home=True)
 
     def add(start, stop):
@@ -80,10 +70,10 @@ def test_the_list_keeps_a_fixed_number_of_queries(citizen_user, assert_constant_
                 status=ProposalStatus.UNDER_STUDY,
             )
             p.tags.add(f"tag{number}")
-            services.vote_cast(proposal=p, user=citizen_user, value="pour")
+            services.vote_cast(proposal=p, user=verified_citizen, value="pour")
 
     add(0, 2)
-    signed_in = _logged_in(citizen_user)
+    signed_in = _logged_in(verified_citizen)
     # filter choices (tags, axes), count, ids, rows, tags, themes, my votes, verification,
     # session and user
     assert_constant_queries(
@@ -98,12 +88,12 @@ def test_it_escapes_text_and_links_urls_safely(client, proposal):
 
 
 def test_a_detail_page_with_many_comments_keeps_a_fixed_number_of_queries(
-    client, proposal, citizen_user, assert_constant_queries
+    client, proposal, verified_citizen, assert_constant_queries
 ):
     def add(count):
         for _ in range(count):
-            parent = Comment.objects.create(proposal=proposal, author=citizen_user, body="Oui.")
-            Comment.objects.create(proposal=proposal, author=citizen_user, body="Non.", parent=parent)
+            parent = Comment.objects.create(proposal=proposal, author=verified_citizen, body="Oui.")
+            Comment.objects.create(proposal=proposal, author=verified_citizen, body="Non.", parent=parent)
 
     add(2)
     assert_constant_queries(lambda: client.get(proposal.get_absolute_url()), lambda: add(40), at_most=9)
@@ -118,8 +108,8 @@ def test_anonymous_visitors_are_invited_to_sign_in_to_vote(client, proposal):
 # Voting ----------------------------------------------------------------------------------
 
 
-def test_it_votes_changes_and_withdraws_without_javascript(proposal, citizen_user):
-    client = _logged_in(citizen_user)
+def test_it_votes_changes_and_withdraws_without_javascript(proposal, verified_citizen):
+    client = _logged_in(verified_citizen)
     url = f"/preconisations/{proposal.slug}/vote/"
     response = client.post(url, {"value": "pour"})
     assert response.status_code == 302 and response["Location"].endswith("#vote")
@@ -135,8 +125,8 @@ def test_it_votes_changes_and_withdraws_without_javascript(proposal, citizen_use
     assert not Vote.objects.exists()
 
 
-def test_it_answers_htmx_with_the_vote_box(proposal, citizen_user):
-    client = _logged_in(citizen_user)
+def test_it_answers_htmx_with_the_vote_box(proposal, verified_citizen):
+    client = _logged_in(verified_citizen)
     response = client.post(
         f"/preconisations/{proposal.slug}/vote/", {"value": "pour"}, HTTP_HX_REQUEST="true"
     )
@@ -147,8 +137,10 @@ def test_it_answers_htmx_with_the_vote_box(proposal, citizen_user):
     assert "<html" not in html
 
 
-def test_a_bad_vote_value_is_refused_and_writes_nothing(proposal, citizen_user):
-    response = _logged_in(citizen_user).post(f"/preconisations/{proposal.slug}/vote/", {"value": "peut-etre"})
+def test_a_bad_vote_value_is_refused_and_writes_nothing(proposal, verified_citizen):
+    response = _logged_in(verified_citizen).post(
+        f"/preconisations/{proposal.slug}/vote/", {"value": "peut-etre"}
+    )
     assert response.status_code == 400
     assert "Un vote est « pour » ou « contre »." in visible_text(response)
     assert not Vote.objects.exists()
@@ -160,38 +152,38 @@ def test_anonymous_votes_go_to_log_in_and_write_nothing(client, proposal):
     assert not Vote.objects.exists()
 
 
-def test_unverified_users_are_told_to_verify_and_write_nothing(proposal, unverified_user):
-    response = _logged_in(unverified_user).post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"})
+def test_unverified_users_are_told_to_verify_and_write_nothing(proposal, citizen):
+    response = _logged_in(citizen).post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"})
     assert response.status_code == 403
     assert "Vérifiez votre adresse e-mail" in visible_text(response)
     assert not Vote.objects.exists()
 
 
 @pytest.mark.parametrize("status", [ProposalStatus.WITHDRAWN, ProposalStatus.REJECTED])
-def test_votes_are_closed_on_withdrawn_and_rejected_proposals(proposal, citizen_user, status):
+def test_votes_are_closed_on_withdrawn_and_rejected_proposals(proposal, verified_citizen, status):
     Proposal.objects.filter(pk=proposal.pk).update(status=status)
-    response = _logged_in(citizen_user).post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"})
+    response = _logged_in(verified_citizen).post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"})
     assert response.status_code == 403
     assert not Vote.objects.exists()
 
 
-def test_votes_need_csrf(proposal, citizen_user):
+def test_votes_need_csrf(proposal, verified_citizen):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(citizen_user)
+    client.force_login(verified_citizen)
     assert client.post(f"/preconisations/{proposal.slug}/vote/", {"value": "pour"}).status_code == 403
     assert not Vote.objects.exists()
 
 
-def test_get_on_a_write_url_writes_nothing(proposal, citizen_user):
-    assert _logged_in(citizen_user).get(f"/preconisations/{proposal.slug}/vote/").status_code == 405
+def test_get_on_a_write_url_writes_nothing(proposal, verified_citizen):
+    assert _logged_in(verified_citizen).get(f"/preconisations/{proposal.slug}/vote/").status_code == 405
 
 
-def test_voting_is_rate_limited_with_a_french_page(proposal, citizen_user, settings):
+def test_voting_is_rate_limited_with_a_french_page(proposal, verified_citizen, settings):
     settings.ARCHIPEL_RATE_LIMITS = {"vote": (2, 60)}
     from django.core.cache import cache
 
     cache.clear()
-    client = _logged_in(citizen_user)
+    client = _logged_in(verified_citizen)
     url = f"/preconisations/{proposal.slug}/vote/"
     client.post(url, {"value": "pour"})
     client.post(url, {"value": "contre"})
@@ -204,8 +196,8 @@ def test_voting_is_rate_limited_with_a_french_page(proposal, citizen_user, setti
 # Proposing -------------------------------------------------------------------------------
 
 
-def test_a_verified_citizen_proposes_and_it_is_published_at_once(citizen_user, client):
-    signed_in = _logged_in(citizen_user)
+def test_a_verified_citizen_proposes_and_it_is_published_at_once(verified_citizen, client):
+    signed_in = _logged_in(verified_citizen)
     response = signed_in.post(
         "/preconisations/proposer/",
         {
@@ -217,7 +209,7 @@ def test_a_verified_citizen_proposes_and_it_is_published_at_once(citizen_user, c
     )
     proposal = Proposal.objects.get(title="Un fonds pour les petites associations")
     assert response.status_code == 302 and response["Location"] == proposal.get_absolute_url()
-    assert proposal.author == citizen_user and proposal.status == ProposalStatus.PUBLISHED
+    assert proposal.author == verified_citizen and proposal.status == ProposalStatus.PUBLISHED
     assert sorted(proposal.tags.names()) == ["associations", "solidarité"]
     assert "Un fonds pour les petites associations" in visible_text(client.get("/preconisations/"))
 
@@ -235,32 +227,32 @@ def test_a_verified_citizen_proposes_and_it_is_published_at_once(citizen_user, c
         ),
     ],
 )
-def test_bad_proposals_are_refused_with_a_french_message(citizen_user, data, message):
-    response = _logged_in(citizen_user).post("/preconisations/proposer/", data)
+def test_bad_proposals_are_refused_with_a_french_message(verified_citizen, data, message):
+    response = _logged_in(verified_citizen).post("/preconisations/proposer/", data)
     assert response.status_code == 400
     assert message in visible_text(response)
-    assert not Proposal.objects.filter(author=citizen_user).exists()
+    assert not Proposal.objects.filter(author=verified_citizen).exists()
 
 
-def test_authors_edit_until_the_first_vote(citizen_user, other_user):
+def test_authors_edit_until_the_first_vote(verified_citizen, verified_other_citizen):
     proposal = services.proposal_create(
-        user=citizen_user, topic=Topic.objects.get(is_home=True), title="Avant", body="Texte"
+        user=verified_citizen, topic=Topic.objects.get(is_home=True), title="Avant", body="Texte"
     )
-    client = _logged_in(citizen_user)
+    client = _logged_in(verified_citizen)
     edit = f"/preconisations/{proposal.slug}/modifier/"
     assert client.post(edit, {"title": "Après", "body": "Texte"}).status_code == 302
-    services.vote_cast(proposal=proposal, user=other_user, value="pour")
+    services.vote_cast(proposal=proposal, user=verified_other_citizen, value="pour")
     assert client.get(edit).status_code == 403
     assert client.post(edit, {"title": "Encore", "body": "Texte"}).status_code == 403
     proposal.refresh_from_db()
     assert proposal.title == "Après"
 
 
-def test_only_the_author_edits_or_withdraws(citizen_user, other_user):
+def test_only_the_author_edits_or_withdraws(verified_citizen, verified_other_citizen):
     proposal = services.proposal_create(
-        user=citizen_user, topic=Topic.objects.get(is_home=True), title="À moi", body="Texte"
+        user=verified_citizen, topic=Topic.objects.get(is_home=True), title="À moi", body="Texte"
     )
-    intruder = _logged_in(other_user)
+    intruder = _logged_in(verified_other_citizen)
     assert (
         intruder.post(
             f"/preconisations/{proposal.slug}/modifier/", {"title": "Pris", "body": "x"}
@@ -270,7 +262,7 @@ def test_only_the_author_edits_or_withdraws(citizen_user, other_user):
     assert intruder.post(f"/preconisations/{proposal.slug}/retirer/").status_code == 403
     proposal.refresh_from_db()
     assert proposal.title == "À moi" and proposal.status == ProposalStatus.PUBLISHED
-    assert _logged_in(citizen_user).post(f"/preconisations/{proposal.slug}/retirer/").status_code == 302
+    assert _logged_in(verified_citizen).post(f"/preconisations/{proposal.slug}/retirer/").status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.WITHDRAWN
 
@@ -278,11 +270,11 @@ def test_only_the_author_edits_or_withdraws(citizen_user, other_user):
 # Comments --------------------------------------------------------------------------------
 
 
-def test_comments_replies_edit_and_soft_delete(proposal, citizen_user, other_user, client):
-    author = _logged_in(citizen_user)
+def test_comments_replies_edit_and_soft_delete(proposal, verified_citizen, verified_other_citizen, client):
+    author = _logged_in(verified_citizen)
     author.post(f"/preconisations/{proposal.slug}/commentaires/", {"body": "Bonne idée", "alignment": "pour"})
     comment = Comment.objects.get()
-    _logged_in(other_user).post(
+    _logged_in(verified_other_citizen).post(
         f"/preconisations/{proposal.slug}/commentaires/", {"body": "Je réponds", "parent": comment.pk}
     )
     reply = Comment.objects.get(parent=comment)
@@ -298,10 +290,10 @@ def test_comments_replies_edit_and_soft_delete(proposal, citizen_user, other_use
     assert proposal.comment_count == 1
 
 
-def test_replies_are_one_level_deep(proposal, citizen_user):
-    client = _logged_in(citizen_user)
-    top = Comment.objects.create(proposal=proposal, author=citizen_user, body="1")
-    reply = Comment.objects.create(proposal=proposal, author=citizen_user, body="2", parent=top)
+def test_replies_are_one_level_deep(proposal, verified_citizen):
+    client = _logged_in(verified_citizen)
+    top = Comment.objects.create(proposal=proposal, author=verified_citizen, body="1")
+    reply = Comment.objects.create(proposal=proposal, author=verified_citizen, body="2", parent=top)
     response = client.post(
         f"/preconisations/{proposal.slug}/commentaires/", {"body": "3", "parent": reply.pk}
     )
@@ -310,25 +302,27 @@ def test_replies_are_one_level_deep(proposal, citizen_user):
 
 
 @pytest.mark.parametrize("body, message", [("   ", "Le commentaire est vide."), ("x" * 2001, "au plus 2000")])
-def test_bad_comments_are_refused(proposal, citizen_user, body, message):
-    response = _logged_in(citizen_user).post(f"/preconisations/{proposal.slug}/commentaires/", {"body": body})
+def test_bad_comments_are_refused(proposal, verified_citizen, body, message):
+    response = _logged_in(verified_citizen).post(
+        f"/preconisations/{proposal.slug}/commentaires/", {"body": body}
+    )
     assert response.status_code == 400
     assert message in visible_text(response)
     assert not Comment.objects.exists()
 
 
-def test_no_comment_on_a_hidden_proposal(proposal, citizen_user):
+def test_no_comment_on_a_hidden_proposal(proposal, verified_citizen):
     Proposal.objects.filter(pk=proposal.pk).update(is_hidden=True, hidden_reason="Hors charte")
-    response = _logged_in(citizen_user).post(
+    response = _logged_in(verified_citizen).post(
         f"/preconisations/{proposal.slug}/commentaires/", {"body": "Bonjour"}
     )
     assert response.status_code == 403
     assert not Comment.objects.exists()
 
 
-def test_others_cannot_edit_or_delete_a_comment(proposal, citizen_user, other_user):
-    comment = Comment.objects.create(proposal=proposal, author=citizen_user, body="À moi")
-    intruder = _logged_in(other_user)
+def test_others_cannot_edit_or_delete_a_comment(proposal, verified_citizen, verified_other_citizen):
+    comment = Comment.objects.create(proposal=proposal, author=verified_citizen, body="À moi")
+    intruder = _logged_in(verified_other_citizen)
     assert (
         intruder.post(f"/preconisations/commentaires/{comment.pk}/modifier/", {"body": "Pris"}).status_code
         == 403
@@ -338,10 +332,10 @@ def test_others_cannot_edit_or_delete_a_comment(proposal, citizen_user, other_us
     assert comment.body == "À moi" and comment.deleted_at is None
 
 
-def test_three_reports_hide_a_comment(proposal, citizen_user, user_factory, client):
-    comment = Comment.objects.create(proposal=proposal, author=citizen_user, body="Propos douteux")
+def test_three_reports_hide_a_comment(proposal, verified_citizen, verified_user_factory, client):
+    comment = Comment.objects.create(proposal=proposal, author=verified_citizen, body="Propos douteux")
     for _ in range(3):
-        reporter = _logged_in(verify(user_factory()))
+        reporter = _logged_in(verified_user_factory())
         response = reporter.post(
             f"/preconisations/commentaires/{comment.pk}/signaler/", {"reason": "injure", "details": "insulte"}
         )
@@ -352,9 +346,9 @@ def test_three_reports_hide_a_comment(proposal, citizen_user, user_factory, clie
     assert "Commentaire masqué par la modération" in text and "Propos douteux" not in text
 
 
-def test_a_report_with_an_unknown_reason_is_refused(proposal, citizen_user, other_user):
-    comment = Comment.objects.create(proposal=proposal, author=citizen_user, body="Texte")
-    response = _logged_in(other_user).post(
+def test_a_report_with_an_unknown_reason_is_refused(proposal, verified_citizen, verified_other_citizen):
+    comment = Comment.objects.create(proposal=proposal, author=verified_citizen, body="Texte")
+    response = _logged_in(verified_other_citizen).post(
         f"/preconisations/commentaires/{comment.pk}/signaler/", {"reason": "x"}
     )
     assert response.status_code == 400
