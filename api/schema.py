@@ -5,6 +5,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from core.sorting import SortFilter
+
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=_("Ce qui ne va pas, en français (ou dans la langue demandée)."))
@@ -23,8 +25,16 @@ class ArchipelAutoSchema(AutoSchema):
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
+        filterset_class = getattr(self.view, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class else {}
         for parameter in (operation or {}).get("parameters", []):
             if parameter["in"] == "query":
+                sort = filters.get(parameter["name"])
+                if isinstance(sort, SortFilter) and sort.several:
+                    # Several sorts, comma-separated (?tri=pays,-depuis), applied in turn.
+                    parameter["schema"] = {"type": "array", "items": parameter["schema"]}
+                    parameter["explode"] = False
+                    parameter["style"] = "form"
                 # As in the pages' forms, an empty value (?type=) means no filter.
                 parameter["allowEmptyValue"] = True
                 # A slug's pattern (from the model field) is ASCII, but étiquettes have

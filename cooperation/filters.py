@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import (
@@ -16,48 +16,10 @@ from cooperation.models import (
     Theme,
 )
 from core.search import folded_contains, sort_key
+from core.sorting import SortFilter, field_sorts
 from core.widgets import PlainSelect
 
 YEAR_BOUNDS = {"min": 1800, "max": 2100}
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sorting from the URL, empty values last, ties broken by pk so pages never overlap.
-
-    `text_fields` are names sorted the French way (case and accents folded).
-    """
-
-    def __init__(self, *args, text_fields=(), descending_first=False, **kwargs):
-        self.text_fields = set(text_fields)
-        self.descending_first = descending_first
-        kwargs.setdefault("label", _("Trier par"))
-        kwargs.setdefault("widget", PlainSelect)
-        kwargs.setdefault("empty_label", None)
-        super().__init__(*args, **kwargs)
-
-    def build_choices(self, fields, labels):
-        # django-filter looks descending labels up by "-<param>", not "-<field>": without
-        # this, "Z → A" labels were replaced by "<A → Z label> (décroissant)", frozen in
-        # the language active at import.
-        descending = {
-            f"-{param}": labels[f"-{field}"] for field, param in fields.items() if f"-{field}" in labels
-        }
-        choices = super().build_choices(fields, {**labels, **descending})
-        if self.descending_first:
-            # (asc, desc) pairs become (desc, asc): the first option is the default order.
-            choices = [pair for i in range(0, len(choices), 2) for pair in reversed(choices[i : i + 2])]
-        return choices
-
-    def get_ordering_value(self, param):
-        value = super().get_ordering_value(param)
-        name = value.removeprefix("-")
-        field = sort_key(name) if name in self.text_fields else F(name)
-        return field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
 
 
 class LocalizedNameChoiceField(forms.ModelChoiceField):
@@ -154,21 +116,14 @@ class PartnershipFilter(django_filters.FilterSet):
         max_value=YEAR_BOUNDS["max"],
         widget=forms.NumberInput(attrs={"placeholder": "2025", **YEAR_BOUNDS}),
     )
-    tri = StableOrderingFilter(
-        fields=(
-            ("partner__sort_name", "partenaire"),
-            ("partner__country__name", "pays"),
-            ("since", "depuis"),
+    tri = SortFilter(
+        field_sorts(
+            ("partner__sort_name", "partenaire", _("Partenaire (A → Z)"), _("Partenaire (Z → A)")),
+            (sort_key("partner__country__name"), "pays", _("Pays (A → Z)"), _("Pays (Z → A)")),
+            ("since", "depuis", _("Plus anciens d’abord"), _("Plus récents d’abord")),
         ),
-        text_fields=("partner__country__name",),
-        field_labels={
-            "partner__sort_name": _("Partenaire (A → Z)"),
-            "-partner__sort_name": _("Partenaire (Z → A)"),
-            "partner__country__name": _("Pays (A → Z)"),
-            "-partner__country__name": _("Pays (Z → A)"),
-            "since": _("Plus anciens d’abord"),
-            "-since": _("Plus récents d’abord"),
-        },
+        then=("pk",),
+        several=True,
     )
 
     class Meta:

@@ -1,8 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.filters import PartnershipFilter, StableOrderingFilter
+from cooperation.filters import PartnershipFilter
 from cooperation.models import Partnership
+from core.sorting import SortFilter, field_sorts
 from core.widgets import PlainSelect
 
 
@@ -17,24 +18,31 @@ class EvaluationFilter(PartnershipFilter):
         choices=[("publiee", _("Avec un bilan publié")), ("aucune", _("Sans aucun bilan"))],
         empty_label=_("Toutes"),
     )
-    tri = StableOrderingFilter(
-        fields=(
-            ("last_assessed_year", "evaluation"),
-            ("spending", "depenses"),
-            ("rating_average", "note"),
-            ("partner__sort_name", "partenaire"),
+    tri = SortFilter(
+        field_sorts(
+            (
+                "last_assessed_year",
+                "evaluation",
+                _("Dernière évaluation (ancienne d’abord)"),
+                _("Dernière évaluation (récente d’abord)"),
+            ),
+            (
+                "spending",
+                "depenses",
+                _("Dépenses (les plus faibles d’abord)"),
+                _("Dépenses (les plus élevées d’abord)"),
+            ),
+            (
+                "rating_average",
+                "note",
+                _("Note citoyenne (la plus basse d’abord)"),
+                _("Note citoyenne (la meilleure d’abord)"),
+            ),
+            ("partner__sort_name", "partenaire", _("Partenaire (A → Z)"), _("Partenaire (Z → A)")),
+            descending_first=True,
         ),
-        descending_first=True,
-        field_labels={
-            "-last_assessed_year": _("Dernière évaluation (récente d’abord)"),
-            "last_assessed_year": _("Dernière évaluation (ancienne d’abord)"),
-            "-spending": _("Dépenses (les plus élevées d’abord)"),
-            "spending": _("Dépenses (les plus faibles d’abord)"),
-            "-rating_average": _("Note citoyenne (la meilleure d’abord)"),
-            "rating_average": _("Note citoyenne (la plus basse d’abord)"),
-            "partner__sort_name": _("Partenaire (A → Z)"),
-            "-partner__sort_name": _("Partenaire (Z → A)"),
-        },
+        then=("pk",),
+        several=True,
     )
 
     class Meta:

@@ -2,7 +2,9 @@ import django_filters
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.filters import StableOrderingFilter, axis_filter
+from cooperation.filters import axis_filter
+from core.search import sort_key
+from core.sorting import SortFilter, field_sorts
 from core.widgets import PlainSelect
 from networks.models import Membership, Network, NetworkKind, Scope
 
@@ -45,15 +47,13 @@ class NetworkFilter(django_filters.FilterSet):
         choices=joined_year_choices,
         empty_label=_("Toutes les années"),
     )
-    tri = StableOrderingFilter(
-        fields=(("name", "nom"), ("founded_on", "creation")),
-        text_fields=("name",),
-        field_labels={
-            "name": _("Nom (A → Z)"),
-            "-name": _("Nom (Z → A)"),
-            "founded_on": _("Plus anciens d’abord"),
-            "-founded_on": _("Plus récents d’abord"),
-        },
+    tri = SortFilter(
+        field_sorts(
+            (sort_key("name"), "nom", _("Nom (A → Z)"), _("Nom (Z → A)")),
+            ("founded_on", "creation", _("Plus anciens d’abord"), _("Plus récents d’abord")),
+        ),
+        then=("pk",),
+        several=True,
     )
 
     class Meta:

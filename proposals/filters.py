@@ -4,23 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from cooperation.filters import axis_filter
+from core.sorting import Sort, SortFilter
 from core.widgets import PlainSelect
 from proposals.models import DEBATE_SCORE, ProposalStatus
-
-# ?tri=… → the ordering; each has an index (proposals/models.py Meta.indexes).
-ORDERINGS = {
-    "soutien": (F("votes_for").desc(), F("id").desc()),
-    "recentes": (F("created_at").desc(), F("id").desc()),
-    "commentees": (F("comment_count").desc(), F("id").desc()),
-    "debattues": (DEBATE_SCORE.desc(), F("id").desc()),
-}
-# The first one is what the list shows with no ?tri= (the model's default ordering).
-ORDERING_LABELS = [
-    ("recentes", _("Les plus récentes")),
-    ("soutien", _("Les plus soutenues")),
-    ("commentees", _("Les plus commentées")),
-    ("debattues", _("Les plus débattues")),
-]
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -44,16 +30,16 @@ class ProposalFilter(django_filters.FilterSet):
         choices=ProposalStatus.choices,
         empty_label=_("Tous les statuts"),
     )
-    tri = django_filters.ChoiceFilter(
-        widget=PlainSelect,
-        method="filter_ordering",
-        label=_("Trier par"),
-        choices=ORDERING_LABELS,
-        empty_label=None,
+    # The first is what the list shows with no ?tri= (the model's default ordering). Each
+    # ordering has its index (proposals/models.py Meta.indexes), id last as the tie-break.
+    tri = SortFilter(
+        [
+            Sort("recentes", _("Les plus récentes"), (F("created_at").desc(), F("id").desc())),
+            Sort("soutien", _("Les plus soutenues"), (F("votes_for").desc(), F("id").desc())),
+            Sort("commentees", _("Les plus commentées"), (F("comment_count").desc(), F("id").desc())),
+            Sort("debattues", _("Les plus débattues"), (DEBATE_SCORE.desc(), F("id").desc())),
+        ]
     )
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
-
-    def filter_ordering(self, queryset, name, value):
-        return queryset.order_by(*ORDERINGS[value])

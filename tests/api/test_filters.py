@@ -37,6 +37,7 @@ def api_result(client, url):
         "champ=cooperation-decentralisee&tri=-pays",
         "odd=11",
         "tri=-partenaire",
+        "tri=pays,-depuis",  # the catalogue's sorts combine, comma-separated
     ],
 )
 def test_partnerships_filter_like_the_page(client, query):
@@ -120,6 +121,8 @@ def test_proposals_filter_like_the_page(client, participation, query):
         ("/preconisations/?etiquette=inconnue", "/api/preconisations/?etiquette=inconnue"),
         ("/preconisations/?statut=perdue", "/api/preconisations/?statut=perdue"),
         ("/preconisations/?tri=hasard", "/api/preconisations/?tri=hasard"),
+        # One sort at a time: each is served by its index.
+        ("/preconisations/?tri=soutien,recentes", "/api/preconisations/?tri=soutien,recentes"),
     ],
 )
 def test_an_unknown_value_is_refused_with_the_page_message(client, page_url, api_url):
