@@ -19,7 +19,8 @@ from proposals.models import Comment, Proposal, Vote
 from proposals.services import account_delete as account_delete_service
 
 PROFILE_PAGE_SIZE = 10
-# One page parameter per list, so turning one list's pages keeps the others where they are.
+# One page parameter per list, so turning one list's pages keeps the others where they are
+# ({% querystring %} in profile.html changes only this list's parameter).
 PAGE_PARAMS = {
     "proposals": "p_preconisations",
     "votes": "p_votes",
@@ -30,15 +31,7 @@ PAGE_PARAMS = {
 
 def _page(request, queryset, key: str):
     """One page of `queryset`: a COUNT and one SELECT, whatever the number of rows."""
-    page = Paginator(queryset, PROFILE_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMS[key]))
-    page.param = PAGE_PARAMS[key]
-    # The other lists' positions, kept in this list's page links.
-    page.other_params = "&".join(
-        f"{param}={request.GET[param]}"
-        for other, param in PAGE_PARAMS.items()
-        if other != key and request.GET.get(param, "").isdigit()
-    )
-    return page
+    return Paginator(queryset, PROFILE_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMS[key]))
 
 
 def _render_profile(request, *, name_form=None, status=200):

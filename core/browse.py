@@ -11,7 +11,7 @@ from django.http import HttpRequest, QueryDict
 class BrowseResult:
     filterset: object
     page: Page
-    querystring: str  # the active filters, without the page number, for pagination links
+    query: QueryDict  # the URL's parameters without empty values, for {% querystring %} in page links
     status: int  # 400 when a filter value was refused: the page still shows, with the message
 
 
@@ -23,12 +23,12 @@ def browse(request: HttpRequest, filterset_class, queryset, *, page_size: int | 
     """
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     page = page_of(filterset.qs, request.GET.get("page"), page_size or settings.PAGE_SIZE)
-    params = QueryDict(mutable=True)
+    # An empty choice (`?type=`) filters nothing: kept out of the page links.
+    query = QueryDict(mutable=True)
     for key, values in request.GET.lists():
-        if key != "page":
-            params.setlist(key, [value for value in values if value])
+        query.setlist(key, [value for value in values if value])
     status = 400 if filterset.is_bound and filterset.errors else 200
-    return BrowseResult(filterset=filterset, page=page, querystring=params.urlencode(), status=status)
+    return BrowseResult(filterset=filterset, page=page, query=query, status=status)
 
 
 def page_of(queryset, number, page_size: int, *, strict: bool = False) -> Page:

@@ -302,7 +302,12 @@ def test_profile_uses_a_fixed_number_of_queries(
     assert "Mes avis sur les partenariats (10)" in text
     assert "Transition écologique : 3/5" in text
     with django_assert_max_num_queries(13):
-        assert client.get("/profil/?p_votes=2&p_commentaires=3&p_avis=2").status_code == 200
+        response = client.get("/profil/?p_votes=2&p_commentaires=3&p_avis=2")
+    assert response.status_code == 200
+    # Each list's page links change its own parameter and keep the other lists' positions.
+    html = response.content.decode()
+    assert 'href="?p_votes=3&amp;p_commentaires=3&amp;p_avis=2#mes-votes"' in html
+    assert 'href="?p_votes=2&amp;p_commentaires=2&amp;p_avis=2#mes-commentaires"' in html
 
 
 def test_it_changes_my_display_name(client, verified_citizen):

@@ -61,6 +61,9 @@ def test_it_keeps_filters_in_pagination_links(client, partnership_factory, frenc
     assert f"?collectivite={authority.slug}&amp;type=jumelage&amp;page=2" in response.content.decode()
     text = visible_text(client.get(f"/partenariats/?collectivite={authority.slug}&type=jumelage&page=2"))
     assert "25 partenariats" in text and "Page 2 sur 2" in text
+    # An empty choice of the filter form filters nothing, and stays out of the links.
+    response = client.get(f"/partenariats/?champ=&collectivite={authority.slug}&type=jumelage")
+    assert f'href="?collectivite={authority.slug}&amp;type=jumelage&amp;page=2"' in response.content.decode()
 
 
 def test_it_finds_the_french_authority_by_slug_or_by_name(client):
