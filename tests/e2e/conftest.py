@@ -5,7 +5,10 @@ import shutil
 import tempfile
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -55,10 +58,45 @@ def browser_context_factory():
             context.close()
 
 
+# What Django's flush fills again itself (post_migrate) or leaves alone: never copied back.
+NOT_SNAPSHOTTED = {"django_content_type", "auth_permission", "django_migrations"}
+_catalogue = {}  # table -> its rows in PostgreSQL's COPY text format, once loaded
+
+
+def _snapshot_catalogue():
+    tables = set(connection.introspection.django_table_names(only_existing=True)) - NOT_SNAPSHOTTED
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f"SELECT EXISTS (SELECT FROM {connection.ops.quote_name(table)})")
+            if cursor.fetchone()[0]:
+                with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} TO STDOUT") as copy:
+                    _catalogue[table] = b"".join(copy)
+
+
+def _restore_catalogue():
+    """The rows of the first load, into the tables the last live-server test flushed."""
+    models = [model for model in apps.get_models() if model._meta.db_table in _catalogue]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table, rows in _catalogue.items():
+            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} FROM STDIN") as copy:
+                copy.write(rows)
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
 @pytest.fixture
 def site(live_server):
-    """The live site with the real catalogue (live-server tests empty the database after each)."""
-    call_command("load_catalogue", verbosity=0)
+    """The live site with the real catalogue (live-server tests empty the database after each).
+
+    load_catalogue runs once; later tests get a copy of the rows it wrote (COPY, about ten
+    times faster), the same rows with the same ids.
+    """
+    if _catalogue:
+        _restore_catalogue()
+    else:
+        call_command("load_catalogue", verbosity=0)
+        _snapshot_catalogue()
     return live_server
 
 
