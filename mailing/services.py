@@ -34,13 +34,24 @@ class Recipient:
 
 
 def message_create(
-    *, kind: str, template: str = "", subject: str = "", body: str = "", target=None, context=None
+    *,
+    kind: str,
+    template: str = "",
+    subject: str = "",
+    body: str = "",
+    target=None,
+    context=None,
+    fan_out=None,
 ) -> Message:
     """Record a message: a template rendered for each recipient by the worker, or a
-    subject and body sent as they are."""
-    return Message.objects.create(
+    subject and body sent as they are. `fan_out`: the task (taking `message_id`) that
+    lists its recipients, deferred in this transaction."""
+    message = Message.objects.create(
         kind=kind, template=template, subject=subject, body=body, target=target, context=context or {}
     )
+    if fan_out is not None:
+        tasks.defer_in_transaction(fan_out, message_id=message.pk)
+    return message
 
 
 @transaction.atomic

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from mailing.models import MessageKind
 from mailing.services import Recipient, mail_one, message_create
-from mailing.tasks import defer_in_transaction
 from newsletter import tasks, tokens
 from newsletter.models import Bulletin, Subscription
 
@@ -125,13 +124,13 @@ def bulletin_send(*, bulletin: Bulletin) -> int:
     if not marked:
         raise ValidationError(_("Ce bulletin a déjà été envoyé."), code="already_sent")
     bulletin = Bulletin.objects.get(pk=bulletin.pk)
-    message = message_create(
+    message_create(
         kind=MessageKind.BULLETIN,
         template="newsletter/email/bulletin",
         target=bulletin,
         context={"label": bulletin.subject},
+        fan_out=tasks.bulletin_fan_out,
     )
-    defer_in_transaction(tasks.bulletin_fan_out, message_id=message.pk)
     return Subscription.objects.confirmed().count()
 
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from evaluation.services import reviews_forget
 from mailing.models import MessageKind
 from mailing.services import citizen_recipient, mail_one, message_create
-from mailing.tasks import defer_in_transaction
 from proposals import permissions, tasks
 from proposals.models import (
     REPORTS_TO_HIDE,
@@ -199,14 +198,13 @@ def answer_notify(*, proposal: Proposal):
     """Record the message "the préconisation has an answer" and defer the job that lists
     its recipients (the author and the voters who accept these e-mails). Call inside the
     transaction of the answer."""
-    message = message_create(
+    return message_create(
         kind=MessageKind.ANSWER,
         template="proposals/email/answer",
         target=proposal,
         context={"label": proposal.title},
+        fan_out=tasks.answer_fan_out,
     )
-    defer_in_transaction(tasks.answer_fan_out, message_id=message.pk)
-    return message
 
 
 # Comments --------------------------------------------------------------------------------
