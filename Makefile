@@ -12,7 +12,7 @@ LOCK := $(PYTHON) scripts/locked.py .data/setup.lock
 MANAGE := $(BIN)/python manage.py
 WORKER := $(MANAGE) procrastinate worker
 
-.PHONY: help run serve worker test test-fast lint setup install db compilemessages messages superuser benchmark cluster screenshots stop-db lock clean
+.PHONY: help run serve worker test test-fast lint setup install db compilemessages messages superuser benchmark benchmark-scale cluster screenshots stop-db lock clean
 
 help:
 	@echo "make run        set up and serve http://$(HOST):$(PORT) (development server) with a worker"
@@ -22,7 +22,8 @@ help:
 	@echo "make lint       ruff (lint and format), missing migrations, Django's system checks"
 	@echo "make superuser  create an administrator account for /admin/"
 	@echo "make messages   update the English catalogue (locale/en) after changing a string"
-	@echo "make benchmark  measure the catalogue pages on 30,000 partnerships"
+	@echo "make benchmark  requests per second of the main pages under make serve (wrk), CPU per request"
+	@echo "make benchmark-scale  the catalogue pages on 30,000 partnerships (server time, SQL queries)"
 	@echo "make cluster    the reference deployment (deploy/) on this machine, under load and kills"
 	@echo "make stop-db    stop the embedded PostgreSQL (when DATABASE_URL is unset)"
 
@@ -88,7 +89,13 @@ test-fast: setup
 superuser: setup
 	$(MANAGE) createsuperuser
 
-benchmark: setup
+# Throughput: wrk against `make serve` itself (on a free port, in its own database
+# archipel_benchmark_http), anonymous and signed-in pages, as ratios to /sante/. Needs wrk.
+benchmark: install compilemessages
+	$(BIN)/python scripts/benchmark_http.py
+
+# Scale: the catalogue pages on 30,000 partnerships, through Django's request path.
+benchmark-scale: setup
 	$(BIN)/python scripts/benchmark.py
 
 # The reference deployment (deploy/: nginx, two gunicorn instances, two workers) on this

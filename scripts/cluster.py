@@ -47,18 +47,32 @@ sys.path.insert(0, str(BASE_DIR))  # the project, for Django
 def edge_checks(port: int) -> dict:
     """What nginx itself does, per deploy/nginx.conf: static files from disk, compressed,
     cached for a year under hashed names; pages compressed, with its request id; bodies
-    over client_max_body_size refused before gunicorn."""
+    over client_max_body_size refused before gunicorn; the micro-cache of anonymous pages."""
 
-    def get(path, body=None):
+    def get(path, body=None, cookie=None):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("POST" if body else "GET", path, body=body, headers={"Accept-Encoding": "gzip"})
+        headers = {"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
+        connection.request("POST" if body else "GET", path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
         connection.close()
         return response
 
+    def cache(path, cookie=None):
+        return get(path, cookie=cookie).headers["X-Cache-Status"]
+
     manifest = json.loads((STATIC_ROOT / "staticfiles.json").read_text())["paths"]
-    static, page = get(f"/static/{manifest['css/archipel.css']}"), get("/")
+    static, page, again = get(f"/static/{manifest['css/archipel.css']}"), get("/"), get("/")
+    # Within a copy's two seconds: the second anonymous GET of a page comes from nginx,
+    # unless the page sets a cookie (csrftoken, before issue 11): never stored then. A
+    # signed-in visitor (or one with a message waiting) passes by the cache and stores
+    # nothing: the next anonymous GET is a MISS, the one after a HIT. /sante/ (no-store)
+    # is never stored.
+    home = "MISS" if again.headers["Set-Cookie"] else "HIT"
+    bypassed = [cache("/api/reseaux/", "sessionid=x"), cache("/api/reseaux/", "messages=x")]
+    anonymous = [cache("/api/reseaux/"), cache("/api/reseaux/")]
+    health = [cache("/sante/"), cache("/sante/")]
+    stored = "never stored: it sets a cookie" if home == "MISS" else "from nginx"
     return {
         "static file: gzip, cached a year, immutable": static.status == 200
         and static.headers["Content-Encoding"] == "gzip"
@@ -67,6 +81,12 @@ def edge_checks(port: int) -> dict:
         and page.headers["Content-Encoding"] == "gzip"
         and re.fullmatch(r"[0-9a-f]{32}", page.headers["X-Request-ID"] or "") is not None,
         "3 MB body refused by nginx (413)": get("/preconisations/", body=b"x" * 3_000_000).status == 413,
+        f"micro-cache: second anonymous GET of / a {home} ({stored})": again.status == 200
+        and again.headers["X-Cache-Status"] == home,
+        "micro-cache: sessionid, messages cookie: BYPASS, not stored (then MISS, HIT)": bypassed
+        == ["BYPASS", "BYPASS"]
+        and anonymous == ["MISS", "HIT"],
+        "micro-cache: /sante/ (no-store) never stored": health == ["MISS", "MISS"],
     }
 
 

@@ -61,9 +61,10 @@ def _brace_delta(line: str) -> int:
 
 
 def nginx_site(text: str, *, port: int, upstreams: list[int], logs: Path) -> str:
-    """deploy/nginx.conf for this machine: its log format, its upstream with our ports,
-    its HTTPS server in plain HTTP on 127.0.0.1:`port`, every other directive unchanged
-    (the plain-HTTP redirect is left out). Stops when a line it rewrites is gone."""
+    """deploy/nginx.conf for this machine: its log format, its micro-cache in `logs`, its
+    upstream with our ports, its HTTPS server in plain HTTP on 127.0.0.1:`port`, every
+    other directive unchanged (the plain-HTTP redirect is left out). Stops when a line it
+    rewrites is gone."""
     chunks, current, depth = [], [], 0
     for line in text.splitlines():  # top-level statements and blocks
         current.append(line)
@@ -73,6 +74,9 @@ def nginx_site(text: str, *, port: int, upstreams: list[int], logs: Path) -> str
             current = []
     ports = iter(upstreams)
     rules = {
+        "proxy_cache_path": [
+            (r"^proxy_cache_path /var/cache/nginx/archipel ", f"proxy_cache_path {logs}/nginx-cache ")
+        ],
         "upstream archipel": [
             (r"^([ \t]*server 127\.0\.0\.1:)\d+( .*;)$", lambda m: f"{m[1]}{next(ports)}{m[2]}")
         ],
