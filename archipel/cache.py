@@ -26,7 +26,7 @@ class FallbackRedisCache(RedisCache):
     """Django's RedisCache; each operation is served by the "database" cache while Redis
     is unreachable."""
 
-    FALLBACK = "database"  # the alias in CACHES
+    FALLBACK = "database"  # the alias in CACHES, unless the settings say "FALLBACK"
     RETRY_AFTER = 30  # seconds
     # Per process, by Redis address: Django makes one cache object per thread, and one
     # outage deserves one warning per process, not one per thread.
@@ -35,6 +35,7 @@ class FallbackRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._address = ",".join(self._servers)
+        self.FALLBACK = params.get("FALLBACK", self.FALLBACK)
 
     def _call(self, operation: str, *args, **kwargs):
         if time.monotonic() < self._unreachable_until.get(self._address, 0):

@@ -1,15 +1,35 @@
-"""Site-wide middleware: the Content-Security-Policy and the request log."""
+"""Site-wide middleware: the page's language, the Content-Security-Policy and the request log."""
 
 import logging
 import re
 import time
 import uuid
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject, empty
 
 from archipel import logs
 
 request_logger = logging.getLogger("archipel.request")
+
+
+class LanguageFromPathMiddleware:
+    """The page's language comes from its address alone: French at today's addresses,
+    English under /en/ (`i18n_patterns` with `prefix_default_language=False`). Never
+    from a cookie or the Accept-Language header, as Django's LocaleMiddleware would: one
+    address is one page for every visitor, which any cache can keep (core.pagecache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class ContentSecurityPolicyMiddleware:

@@ -118,8 +118,9 @@ MIDDLEWARE = [
     "archipel.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "archipel.middleware.LanguageFromPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,17 +166,39 @@ if env.str("TEST_DATABASE_NAME", ""):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "archipel.User"
 
-# The shared cache (rate limits, API throttle): every process counts together. Redis
-# with REDIS_URL, short timeouts and the database cache while it does not answer
-# (archipel.cache); otherwise the database cache (its table is made by `migrate`).
+# The shared caches: every process counts and stores together. "default" holds the rate
+# limits and the API's throttle; "pages" the anonymous pages (core.pagecache). Redis with
+# REDIS_URL, short timeouts and a database cache while it does not answer
+# (archipel.cache); otherwise database caches (their tables are made by `migrate`).
 DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archipel_cache"}
-CACHES = {"default": DATABASE_CACHE, "database": DATABASE_CACHE}
+PAGES_DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "archipel_pages",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+CACHES = {
+    "default": DATABASE_CACHE,
+    "database": DATABASE_CACHE,
+    "pages": PAGES_DATABASE_CACHE,
+    "pages_database": PAGES_DATABASE_CACHE,
+}
 if env.str("REDIS_URL", ""):
-    CACHES["default"] = {
+    REDIS_CACHE = {
         "BACKEND": "archipel.cache.FallbackRedisCache",
         "LOCATION": env.str("REDIS_URL", validate=validate.Regexp(r"^(redis|rediss|unix)://")),
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+    CACHES["default"] = {**REDIS_CACHE, "FALLBACK": "database"}
+    CACHES["pages"] = {**REDIS_CACHE, "FALLBACK": "pages_database"}
+
+# The anonymous page cache (core.pagecache): a write to a table of these apps makes every
+# stored page out of date; browsers and proxies may keep a page PAGE_CACHE_MAX_AGE
+# seconds (and serve it while they check it again for as long), the "pages" cache keeps
+# it at most PAGE_CACHE_TIMEOUT seconds (what a page shows that no write changes, such
+# as "il y a 3 jours", is never older than that).
+PAGE_CACHE_CONTENT_APPS = ["archipel", "cooperation", "evaluation", "networks", "proposals"]
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", 60, validate=validate.Range(min=0))
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", 300, validate=validate.Range(min=1))
 
 # Behind a reverse proxy (or a load balancer), how many of them stand between the client
 # and gunicorn. 0: X-Forwarded-For is ignored (the client could write anything there).

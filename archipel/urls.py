@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +13,17 @@ admin.site.index_title = _("Catalogue et participation")
 # Before admin.site.urls below, which routes login/ to admin.site.login.
 admin.site.login = limit_login_attempts(admin.site.login)
 
+# Probes and the admin have one address; every page has one per language: French at
+# /…, English at /en/… (archipel.middleware.LanguageFromPathMiddleware).
 urlpatterns = [
-    path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
     path("vie/", views.liveness, name="liveness"),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees/", include("opendata.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("cooperation.urls")),
     path("", include("evaluation.urls")),
     path("reseaux/", include("networks.urls")),
@@ -26,9 +31,9 @@ urlpatterns = [
     path("nouvelles/", include("newsletter.urls")),
     path("comptes/", include("allauth.urls")),
     path("profil/", include("archipel.account_urls")),
-    path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
-]
+    prefix_default_language=False,
+)
 
 handler404 = "archipel.views.page_not_found"
 handler500 = "archipel.views.server_error"

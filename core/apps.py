@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Socle")
+
+    def ready(self):
+        from core import pagecache  # noqa: F401  (connects its signal receivers)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.origin import same_origin_only
 from core.ratelimit import rate_limit
 from newsletter import services, tokens
 from newsletter.forms import SubscribeForm
@@ -29,6 +30,7 @@ def _render_index(request, form, status=200):
     )
 
 
+@same_origin_only  # its form is in every page, which holds no per-visitor token
 @require_POST
 @rate_limit("subscribe")
 def subscribe(request):

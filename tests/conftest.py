@@ -13,10 +13,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    from django.core.cache import cache
+    """Rate-limit counters and stored pages live in caches: every test starts with none."""
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def pages_change_at_once(monkeypatch):
+    """Most tests run inside a transaction that never commits, where a write would never
+    make the stored pages out of date (core.pagecache counts a write when it commits):
+    here it counts at once. tests/archipel/test_page_cache.py tests the commit rule."""
+    from core.pagecache import changes
+
+    monkeypatch.setattr(changes, "at_once", True)
 
 
 @pytest.fixture(autouse=True)

@@ -107,20 +107,23 @@ def test_it_is_rate_limited_per_address_with_a_french_message(client, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"}}
     assert client.get("/api/reseaux/").status_code == 200
     assert client.get("/api/reseaux/eccar/").status_code == 200
-    response = client.get("/api/reseaux/")
+    response = client.get("/api/partenariats/")
     assert response.status_code == 429
     assert response.json()["detail"].startswith("Requête ralentie")
     assert int(response["Retry-After"]) > 0
-    other_address = client.get("/api/reseaux/", REMOTE_ADDR="192.0.2.7")
+    assert "public" not in response.get("Cache-Control", "")
+    other_address = client.get("/api/partenariats/", REMOTE_ADDR="192.0.2.7")
     assert other_address.status_code == 200
+    # An answer already built is served from the page cache: it costs nothing to count.
+    assert client.get("/api/reseaux/")["X-Page-Cache"] == "hit"
 
 
-def test_it_answers_in_english_when_asked(client):
-    response = client.get("/api/partenariats/toulouse-bologne/", HTTP_ACCEPT_LANGUAGE="en")
+def test_it_answers_in_english_under_en(client):
+    response = client.get("/en/api/partenariats/toulouse-bologne/")
     assert response.json()["partner"]["name_en"] == "Bologna"
-    assert client.post("/api/partenariats/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"] == (
-        'Method "POST" not allowed.'
-    )
+    assert client.post("/en/api/partenariats/").json()["detail"] == 'Method "POST" not allowed.'
+    french = client.post("/api/partenariats/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert french.startswith("Méthode")
 
 
 # Schema and docs --------------------------------------------------------------------------

@@ -20,6 +20,10 @@ from proposals.models import Vote
 pytestmark = pytest.mark.django_db
 
 DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archipel_cache"}
+PAGES_DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "archipel_pages",
+}
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connection refused
 OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
@@ -36,13 +40,12 @@ def cache_table(django_db_setup, django_db_blocker):
 def redis_down():
     """The production caches, Redis unreachable; the breaker closed before and after."""
     FallbackRedisCache._unreachable_until.clear()
+    redis = {"BACKEND": "archipel.cache.FallbackRedisCache", "LOCATION": CLOSED_PORT, "OPTIONS": OPTIONS}
     caches_setting = {
-        "default": {
-            "BACKEND": "archipel.cache.FallbackRedisCache",
-            "LOCATION": CLOSED_PORT,
-            "OPTIONS": OPTIONS,
-        },
+        "default": {**redis, "FALLBACK": "database"},
         "database": DATABASE_CACHE,
+        "pages": {**redis, "FALLBACK": "pages_database"},
+        "pages_database": PAGES_DATABASE_CACHE,
     }
     with override_settings(CACHES=caches_setting):
         yield
@@ -151,8 +154,9 @@ def test_a_newsletter_sign_up_works_without_redis(redis_down, client, django_cap
 
 def test_the_api_answers_and_throttles_without_redis(redis_down, client, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"}}
-    statuses = [client.get("/api/reseaux/").status_code for _ in range(3)]
+    statuses = [client.get(f"/api/reseaux/?n={n}").status_code for n in range(3)]
     assert statuses == [200, 200, 429]
+    assert client.get("/api/reseaux/?n=0")["X-Page-Cache"] == "hit"  # stored in the database
 
 
 def test_health_says_ok_while_the_database_stands_in_for_redis(redis_down, client):

@@ -29,7 +29,8 @@ class ForgetfulCache(LocMemCache):
 
 
 def cache_backend(cls) -> override_settings:
-    return override_settings(CACHES={"default": {"BACKEND": f"{__name__}.{cls.__name__}"}})
+    pages = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "health-pages"}
+    return override_settings(CACHES={"default": {"BACKEND": f"{__name__}.{cls.__name__}"}, "pages": pages})
 
 
 def test_it_is_ready_when_the_database_cache_and_queue_answer(client):

@@ -1,4 +1,4 @@
-"""French by default, English from the header switcher; place names and dates follow."""
+"""French at /…, English at /en/…, a link between them; place names and dates follow."""
 
 import ast
 import re
@@ -14,39 +14,45 @@ pytestmark = pytest.mark.django_db
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
-def switch_to(client, language, next_url):
-    return client.post("/i18n/setlang/", {"language": language, "next": next_url})
-
-
 def test_the_site_is_in_french_by_default(client):
     response = client.get("/partenariats/")
     html = response.content.decode()
     assert '<html lang="fr">' in html
+    assert response["Content-Language"] == "fr"
     text = visible_text(response)
     assert "Partenariats" in text and "Réseaux" in text
     assert "Partnerships" not in text
 
 
-def test_the_header_switcher_posts_to_set_language_and_keeps_the_page(client):
+def switcher(html: str) -> str:
+    return re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
+
+
+def test_the_header_switcher_links_to_the_same_page_in_the_other_language(client):
     html = client.get("/partenariats/?pays=ES").content.decode()
-    form = re.search(r'<form class="language-switcher".*?</form>', html, re.S).group(0)
-    assert 'action="/i18n/setlang/"' in form and 'method="post"' in form
-    assert 'name="next" value="/partenariats/?pays=ES"' in form
+    links = switcher(html)
+    assert "<form" not in links and "csrfmiddlewaretoken" not in html
     assert re.search(
-        r'<button[^>]*value="fr"[^>]*lang="fr"[^>]*aria-current="true"[^>]*>Français</button>', form
+        r'<a href="/partenariats/\?pays=ES" hreflang="fr" lang="fr" aria-current="true">Français</a>', links
     )
-    assert re.search(r'<button[^>]*value="en"[^>]*lang="en"[^>]*>English</button>', form)
-    assert 'value="en" lang="en" class="link-button" aria-current' not in form
+    assert re.search(r'<a href="/en/partenariats/\?pays=ES" hreflang="en" lang="en">English</a>', links)
+    assert '<link rel="alternate" hreflang="en" href="/en/partenariats/?pays=ES">' in html
+
+    english = client.get("/en/partenariats/?pays=ES").content.decode()
+    assert re.search(
+        r'<a href="/partenariats/\?pays=ES" hreflang="fr" lang="fr">Français</a>', switcher(english)
+    )
+    assert re.search(
+        r'<a href="/en/partenariats/\?pays=ES"[^>]*aria-current="true">English</a>', switcher(english)
+    )
+    assert '<link rel="alternate" hreflang="fr" href="/partenariats/?pays=ES">' in english
 
 
-def test_switching_to_english_keeps_the_current_page(client):
-    response = switch_to(client, "en", "/partenariats/?pays=ES")
-    assert response.status_code == 302
-    assert response["Location"] == "/partenariats/?pays=ES"
-
-    response = client.get(response["Location"])
+def test_english_pages_are_under_en(client):
+    response = client.get("/en/partenariats/?pays=ES")
     html = response.content.decode()
     assert '<html lang="en">' in html
+    assert response["Content-Language"] == "en"
     text = visible_text(response)
     for english in [
         "Partnerships",
@@ -59,17 +65,25 @@ def test_switching_to_english_keeps_the_current_page(client):
     assert "Home Partnerships Networks Evaluation Recommendations" in text  # the navigation
     assert "Accueil" not in text and "Filtrer" not in text
     assert "Partner (Z → A)" in text and "Newest first" in text  # sorting labels too
-    assert re.search(r'<button[^>]*value="en"[^>]*aria-current="true"[^>]*>English</button>', html)
-
-    # ...and back to French.
-    switch_to(client, "fr", "/partenariats/")
-    assert '<html lang="fr">' in client.get("/partenariats/").content.decode()
+    # Links within an English page stay in English.
+    assert 'href="/en/reseaux/"' in html and 'href="/en/partenariats/toulouse-barcelone/"' in html
 
 
-def test_an_english_browser_gets_english(client):
+def test_the_language_comes_from_the_address_alone(client):
+    """Neither the browser's Accept-Language nor a cookie changes a page: one address is
+    one page for every visitor, which caches can keep."""
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert '<html lang="fr">' in response.content.decode()
+    assert "Accept-Language" not in response.get("Vary", "")
+    client.cookies["django_language"] = "en"
+    assert '<html lang="fr">' in client.get("/partenariats/").content.decode()
+    response = client.get("/en/", HTTP_ACCEPT_LANGUAGE="fr")
     assert '<html lang="en">' in response.content.decode()
     assert "Our objectives" in visible_text(response)
+
+
+def test_the_former_language_form_is_gone(client):
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 404
 
 
 def test_place_names_are_shown_in_the_readers_language(client):
@@ -77,13 +91,12 @@ def test_place_names_are_shown_in_the_readers_language(client):
     assert "Barcelone" in french
     assert "Espagne" in french
 
-    switch_to(client, "en", "/partenariats/?pays=ES")
-    english = visible_text(client.get("/partenariats/?pays=ES"))
+    english = visible_text(client.get("/en/partenariats/?pays=ES"))
     assert "Barcelona" in english
     assert "Barcelone" not in english
     assert "Spain" in english
 
-    detail = client.get("/partenariats/toulouse-barcelone/")
+    detail = client.get("/en/partenariats/toulouse-barcelone/")
     assert "Toulouse – Barcelona" in visible_text(detail)
 
 
@@ -91,13 +104,12 @@ def test_dates_follow_the_language(client):
     french = visible_text(client.get("/reseaux/aeropostale/"))
     assert "Création décembre 2011" in french
 
-    switch_to(client, "en", "/reseaux/aeropostale/")
-    english = visible_text(client.get("/reseaux/aeropostale/"))
+    english = visible_text(client.get("/en/reseaux/aeropostale/"))
     assert "Founded December 2011" in english
     assert "Toulouse member since December 2011" in english
     assert "December 2012 2e rencontre" in english  # a key date
 
-    detail = visible_text(client.get("/partenariats/toulouse-barcelone/"))
+    detail = visible_text(client.get("/en/partenariats/toulouse-barcelone/"))
     assert "March 3, 2023" in detail
 
 

@@ -219,12 +219,21 @@ def test_without_email_url_mail_goes_to_the_console(monkeypatch):
 
 def test_the_cache_is_the_database_without_redis_and_redis_with_a_fallback(monkeypatch):
     database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archipel_cache"}
+    pages = {**database, "LOCATION": "archipel_pages", "OPTIONS": {"MAX_ENTRIES": 5000}}
     settings = load_settings(monkeypatch, **{**PRODUCTION, "REDIS_URL": ""})
-    assert settings["CACHES"] == {"default": database, "database": database}
+    assert settings["CACHES"] == {
+        "default": database,
+        "database": database,
+        "pages": pages,
+        "pages_database": pages,
+    }
     settings = load_settings(monkeypatch, **PRODUCTION)
-    assert settings["CACHES"]["default"]["BACKEND"] == "archipel.cache.FallbackRedisCache"
-    assert settings["CACHES"]["default"]["OPTIONS"]["socket_timeout"] <= 1
+    for alias, fallback in [("default", "database"), ("pages", "pages_database")]:
+        assert settings["CACHES"][alias]["BACKEND"] == "archipel.cache.FallbackRedisCache"
+        assert settings["CACHES"][alias]["OPTIONS"]["socket_timeout"] <= 1
+        assert settings["CACHES"][alias]["FALLBACK"] == fallback
     assert settings["CACHES"]["database"] == database
+    assert settings["CACHES"]["pages_database"] == pages
 
 
 def test_logs_are_json_in_production_and_text_in_development(monkeypatch):

@@ -118,25 +118,30 @@ def test_the_language_switcher_keeps_the_page_and_its_query(site, page):
     # Barcelone is a cooperation agreement, not a twinning: the filter holds.
     expect(main).not_to_contain_text("Barcelone")
 
-    page.get_by_role("button", name="English").click()
+    switcher = page.get_by_role("navigation", name="Langue du site")
+    switcher.get_by_role("link", name="English").click()
     page.wait_for_load_state()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    assert urlsplit(page.url).path == "/partenariats/"
+    assert urlsplit(page.url).path == "/en/partenariats/"
     assert urlsplit(page.url).query == "type=jumelage"
     expect(nav.get_by_role("link", name="Partnerships")).to_be_visible()
     expect(main).to_contain_text("Kyiv")
     expect(main).not_to_contain_text("Kiev")
     expect(main).not_to_contain_text("Barcelona")
-    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-current", "true")
+    switcher = page.get_by_role("navigation", name="Site language")
+    expect(switcher.get_by_role("link", name="English")).to_have_attribute("aria-current", "true")
 
-    # The whole list in English shows Barcelona under its English name too.
-    page.goto(site.url + "/partenariats/")
+    # The whole list in English shows Barcelona under its English name too: links within
+    # an English page stay in English.
+    page.get_by_role("link", name="Partnerships").first.click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/en/partenariats/"
     expect(page.locator("main")).to_contain_text("Barcelona")
     expect(page.locator("main")).not_to_contain_text("Barcelone")
     page.go_back()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
-    page.get_by_role("button", name="Français").click()
+    page.get_by_role("navigation", name="Site language").get_by_role("link", name="Français").click()
     page.wait_for_load_state()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     assert urlsplit(page.url).path == "/partenariats/"
@@ -144,4 +149,5 @@ def test_the_language_switcher_keeps_the_page_and_its_query(site, page):
     expect(nav.get_by_role("link", name="Partenariats")).to_be_visible()
     expect(main).to_contain_text("Kiev")
     expect(main).not_to_contain_text("Kyiv")
-    expect(page.get_by_role("button", name="Français")).to_have_attribute("aria-current", "true")
+    switcher = page.get_by_role("navigation", name="Langue du site")
+    expect(switcher.get_by_role("link", name="Français")).to_have_attribute("aria-current", "true")

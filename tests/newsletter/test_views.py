@@ -30,8 +30,10 @@ def sign_up(client, jobs):
     """POST the footer form as a browser would; then, with `send`, the queue's jobs run
     as a worker would, and the e-mails are in mail.outbox."""
 
-    def sign_up(email=ADDRESS, *, on=client, send=True, **extra):
-        response = on.post("/nouvelles/inscription/", {"email": email}, follow=True, **extra)
+    def sign_up(email=ADDRESS, *, on=client, send=True, language_prefix="", **extra):
+        extra.setdefault("HTTP_ORIGIN", "http://testserver")  # as every browser sends it
+        url = f"{language_prefix}/nouvelles/inscription/"
+        response = on.post(url, {"email": email}, follow=True, **extra)
         if send:
             jobs.run()
         return response
@@ -170,9 +172,7 @@ def test_a_confirmed_address_gets_no_confirmation_link_only_a_notice_an_hour(sig
 
 
 def test_it_writes_to_the_address_in_the_language_of_the_sign_up(sign_up, client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-    sign_up()
+    sign_up(language_prefix="/en")  # the form of an English page
 
     assert row().language == "en"
     assert Delivery.objects.get().language == "en"  # rendered in English by the worker
@@ -212,17 +212,43 @@ def test_the_refused_page_is_valid_html_with_one_form(sign_up):
     assert_valid(response, "/nouvelles/ (erreur)")
 
 
-def test_sign_up_is_a_post_with_csrf(jobs):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://ailleurs.example"},
+        {"HTTP_ORIGIN": "null"},  # a sandboxed frame or a data: page
+        {"HTTP_REFERER": "https://ailleurs.example/page/"},
+        {"HTTP_ORIGIN": "https://testserver"},  # same host, other scheme
+    ],
+)
+def test_sign_up_from_another_site_is_refused_with_a_french_message(jobs, headers):
+    """The form holds no CSRF token (pages are the same for every visitor); a page of
+    another site posting it is refused on the browser's Origin (or Referer)."""
     browser = Client(enforce_csrf_checks=True)
-    refused = browser.post("/nouvelles/inscription/", {"email": ADDRESS})
-    get = browser.get("/nouvelles/inscription/")
+    refused = browser.post("/nouvelles/inscription/", {"email": ADDRESS}, **headers)
     jobs.run()
 
     assert refused.status_code == 403
-    assert get.status_code == 405
+    assert "Ce formulaire ne peut être envoyé que depuis une page de ce site." in visible_text(refused)
     assert Subscription.objects.count() == 0
     assert not Message.objects.exists()
     assert mail.outbox == []
+
+
+def test_sign_up_is_a_post_from_the_site_itself_without_a_token(jobs, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://archipel.example.org"]
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.get("/nouvelles/inscription/").status_code == 405
+    for headers in [
+        {"HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_REFERER": "http://testserver/partenariats/"},
+        {"HTTP_ORIGIN": "https://archipel.example.org"},  # the site's public address behind a proxy
+        {},  # neither: not a browser, so no visitor's cookies ride with it
+    ]:
+        response = browser.post("/nouvelles/inscription/", {"email": ADDRESS}, **headers)
+        assert response.status_code == 302, headers
+    jobs.run()
+    assert Subscription.objects.count() == 1
 
 
 def test_sign_ups_are_rate_limited_per_visitor_with_a_french_page(sign_up, settings):
@@ -371,18 +397,20 @@ def test_the_footer_form_is_on_every_page(client, url):
     html = response.content.decode()
     assert html.count('id="newsletter-email"') == 1, url
     assert 'action="/nouvelles/inscription/"' in html
-    assert 'name="csrfmiddlewaretoken"' in html[html.index('class="newsletter-form"') :]
     assert "Recevoir les nouvelles d’Archipel" in visible_text(response)
+    # No per-visitor token in the footer: pages are the same for every visitor.
+    assert 'name="csrfmiddlewaretoken"' not in html[html.index('class="newsletter-form"') :]
 
 
 def test_the_footer_form_signs_up_from_an_allauth_page(jobs):
     browser = Client(enforce_csrf_checks=True)
     page = browser.get("/comptes/login/").content.decode()
+    assert "csrfmiddlewaretoken" in page  # the log-in form's own token
     form = page[page.index('class="newsletter-form"') :]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    assert "csrfmiddlewaretoken" not in form
 
     response = browser.post(
-        "/nouvelles/inscription/", {"email": ADDRESS, "csrfmiddlewaretoken": token}, follow=True
+        "/nouvelles/inscription/", {"email": ADDRESS}, follow=True, HTTP_ORIGIN="http://testserver"
     )
     assert mail.outbox == []
     jobs.run()
