@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import pagecache
 from opendata.datasets import DATASETS
 from opendata.models import Export
 from opendata.schema import Dataset
@@ -117,6 +118,7 @@ def export_build(file: File) -> Export:
             "pk", "dataset", "format", "kind", "etag", "built_at", "size", "built_generation"
         ).first()
         if export is None:
+            _listing_changed()
             return Export.objects.create(
                 **file.key,
                 content=content,
@@ -138,8 +140,16 @@ def export_build(file: File) -> Export:
                 timezone.now(),
             )
             fields += ["content", "size", "etag", "built_at"]
+            _listing_changed()
         export.save(update_fields=fields)
         return export
+
+
+def _listing_changed() -> None:
+    """/donnees/ shows each file's size and date: once the new file commits, the stored
+    pages are out of date (opendata_export is not a table of the content, whose writes
+    would queue a rebuild of the files)."""
+    transaction.on_commit(lambda: pagecache.changed(frozenset({Export._meta.db_table})))
 
 
 def export_find(file: File, *, content: bool) -> Export | None:

@@ -27,7 +27,7 @@ PAGES = {
     "reseau": "/reseaux/aeropostale/",
     "preconisations": "/preconisations/",
     "inscription": "/comptes/signup/",
-    "english-partners": "/partenariats/?type=jumelage",
+    "english-partners": "/en/partenariats/?type=jumelage",
 }
 WIDTHS = {"telephone": 390, "bureau": 1280}
 

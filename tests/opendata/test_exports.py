@@ -249,9 +249,13 @@ def test_a_change_before_any_file_is_built_queues_nothing(jobs, voter):
     assert jobs.queued(BUILD_JOB) == []
 
 
-def test_a_rebuild_sends_no_change_of_the_content(client):
+def test_a_rebuild_makes_the_page_of_files_fresh_and_queues_no_other(
+    client, jobs, django_capture_on_commit_callbacks
+):
     client.get("/donnees/preconisations.csv")
     Export.objects.update(generation=1)
+    assert client.get("/donnees/")["X-Page-Cache"] == "miss"
+    assert client.get("/donnees/")["X-Page-Cache"] == "hit"
     seen = []
 
     def note(sender, tables, **kwargs):
@@ -259,10 +263,16 @@ def test_a_rebuild_sends_no_change_of_the_content(client):
 
     content_changed.connect(note)
     try:
-        assert tasks.exports_build() == len(services.files())  # out of date, or never built
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.exports_build() == len(services.files())  # out of date, or never built
     finally:
         content_changed.disconnect(note)
-    assert seen == []
+    # Only the files' own table: /donnees/ shows their sizes and dates...
+    assert seen and set().union(*seen) == {"opendata_export"}
+    assert client.get("/donnees/")["X-Page-Cache"] == "miss"
+    # ...and no file reads it: the rebuild queues no other.
+    assert jobs.queued(BUILD_JOB) == []
+    assert not Export.objects.stale().exists()
 
 
 def test_an_unchanged_file_keeps_its_etag_and_date(client):
