@@ -1,6 +1,6 @@
 """Benchmark the catalogue at scale: 30,000 partnerships among 20,000 authorities.
 
-    make benchmark            (or: .venv/bin/python scripts/benchmark.py [--rows N] [--runs N])
+    make benchmark-scale      (or: .venv/bin/python scripts/benchmark.py [--rows N] [--runs N])
 
 Works in its own database, `archipel_benchmark`, on the same server as the site (the
 embedded PostgreSQL, or DATABASE_URL's server), recreated each time: migrate, load the
