@@ -28,22 +28,30 @@ class FallbackRedisCache(RedisCache):
 
     FALLBACK = "database"  # the alias in CACHES, unless the settings say "FALLBACK"
     RETRY_AFTER = 30  # seconds
-    # Per process, by Redis address: Django makes one cache object per thread, and one
-    # outage deserves one warning per process, not one per thread.
+    # Per process, by Redis address and fallback: Django makes one cache object per
+    # thread, and one outage deserves one warning per process, not one per thread.
     _unreachable_until: dict[str, float] = {}
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._address = ",".join(self._servers)
         self.FALLBACK = params.get("FALLBACK", self.FALLBACK)
+        self._state = f"{','.join(self._servers)} {self.FALLBACK}"
+        # Keys deleted from Redis when it answers again after an outage: what they held
+        # may have changed in the fallback meanwhile (the stored pages' generation).
+        self._forget_on_return = list(params.get("FORGET_ON_RETURN", []))
 
     def _call(self, operation: str, *args, **kwargs):
-        if time.monotonic() < self._unreachable_until.get(self._address, 0):
+        until = self._unreachable_until.get(self._state)
+        if until is not None and time.monotonic() < until:
             return self._fallback(operation, *args, **kwargs)
         try:
+            if until is not None:  # the first try since an outage
+                if self._forget_on_return:
+                    super().delete_many(self._forget_on_return)
+                self._unreachable_until.pop(self._state, None)
             return getattr(super(), operation)(*args, **kwargs)
         except UNREACHABLE as error:
-            self._unreachable_until[self._address] = time.monotonic() + self.RETRY_AFTER
+            self._unreachable_until[self._state] = time.monotonic() + self.RETRY_AFTER
             logger.warning(
                 "Redis unreachable (%s): cache served by the %r cache for %s s",
                 error,

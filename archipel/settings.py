@@ -189,7 +189,9 @@ if env.str("REDIS_URL", ""):
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
     CACHES["default"] = {**REDIS_CACHE, "FALLBACK": "database"}
-    CACHES["pages"] = {**REDIS_CACHE, "FALLBACK": "pages_database"}
+    # After an outage, the pages Redis kept may predate writes counted in the fallback:
+    # forgetting their generation (core.pagecache.GENERATION_KEY) makes them out of date.
+    CACHES["pages"] = {**REDIS_CACHE, "FALLBACK": "pages_database", "FORGET_ON_RETURN": ["pages:generation"]}
 
 # The anonymous page cache (core.pagecache): a write to a table of these apps makes every
 # stored page out of date; browsers and proxies may keep a page PAGE_CACHE_MAX_AGE

@@ -81,16 +81,14 @@ def test_redis_is_tried_again_after_a_while(redis_down, caplog):
     caplog.set_level(logging.WARNING, logger="archipel.cache")
     cache.get("cle")
     assert len(caplog.records) == 1
-    FallbackRedisCache._unreachable_until[CLOSED_PORT] = 0  # RETRY_AFTER has passed
+    [state] = FallbackRedisCache._unreachable_until
+    FallbackRedisCache._unreachable_until[state] = 0  # RETRY_AFTER has passed
     cache.get("cle")
     assert len(caplog.records) == 2
 
 
 def test_a_redis_that_answers_is_used_without_the_database(django_assert_num_queries):
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    redis_or_skip()
     caches_setting = {
         "default": {
             "BACKEND": "archipel.cache.FallbackRedisCache",
@@ -104,6 +102,43 @@ def test_a_redis_that_answers_is_used_without_the_database(django_assert_num_que
         cache.set("cle", "valeur", 10)
         assert cache.get("cle") == "valeur"
         cache.delete("cle")
+
+
+def redis_or_skip():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+
+
+def test_after_an_outage_the_pages_kept_in_redis_are_out_of_date(client):
+    """Writes during an outage change the generation in the database cache only: the
+    pages Redis kept from before must not come back with it."""
+    redis_or_skip()
+    # Database 15: the test empties it.
+    redis = {"BACKEND": "archipel.cache.FallbackRedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
+    caches_setting = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            **redis,
+            "OPTIONS": OPTIONS,
+            "KEY_PREFIX": "archipel-tests-pages",
+            "FALLBACK": "pages_database",
+            "FORGET_ON_RETURN": ["pages:generation"],
+        },
+        "pages_database": PAGES_DATABASE_CACHE,
+    }
+    FallbackRedisCache._unreachable_until.clear()
+    with override_settings(CACHES=caches_setting):
+        caches["pages"].clear()
+        client.get("/reseaux/")
+        assert client.get("/reseaux/")["X-Page-Cache"] == "hit"
+        # An outage has been seen and RETRY_AFTER has passed: Redis is tried again.
+        FallbackRedisCache._unreachable_until["redis://127.0.0.1:6379/15 pages_database"] = 0
+        assert client.get("/reseaux/")["X-Page-Cache"] == "miss"
+        assert client.get("/reseaux/")["X-Page-Cache"] == "hit"
+        assert FallbackRedisCache._unreachable_until == {}
+        caches["pages"].clear()
 
 
 # Through HTTP: never a 500 -------------------------------------------------------------------
