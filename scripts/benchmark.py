@@ -25,22 +25,23 @@ sys.path.insert(0, str(BASE_DIR))
 BENCHMARK_DB = "archipel_benchmark"
 
 
-def benchmark_database_url() -> str:
-    """A fresh, empty database beside the site's own."""
+def benchmark_database_url(name: str = BENCHMARK_DB) -> str:
+    """A fresh, empty database `name` beside the site's own (scripts/benchmark_http.py
+    uses it too)."""
     import psycopg
 
     if os.environ.get("DATABASE_URL"):
         parts = urlsplit(os.environ["DATABASE_URL"])
         admin_url = urlunsplit(parts._replace(path="/postgres"))
-        url = urlunsplit(parts._replace(path=f"/{BENCHMARK_DB}"))
+        url = urlunsplit(parts._replace(path=f"/{name}"))
     else:
         from archipel.embedded_postgres import database_url
 
         admin_url = database_url(BASE_DIR, "postgres")
-        url = database_url(BASE_DIR, BENCHMARK_DB)
+        url = database_url(BASE_DIR, name)
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCHMARK_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCHMARK_DB}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
     return url
 
 

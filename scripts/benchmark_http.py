@@ -32,7 +32,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchmark import benchmark_database_url  # scripts/benchmark.py, beside this one
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -41,25 +42,6 @@ GOAL = 0.5  # issue 11: each of the six anonymous pages at ≥ 0.5× /sante/
 # Small participation: préconisation pages with votes, comments and replies, in seconds.
 DEMO = {"users": 300, "proposals": 60, "votes": 1500, "comments": 600}
 CACHE_HEADER = re.compile(r"^x-.*cache|^age$", re.I)  # X-Page-Cache, X-Cache, X-Cache-Status, Age
-
-
-def benchmark_database_url() -> str:
-    """A fresh, empty database beside the site's own."""
-    import psycopg
-
-    if os.environ.get("DATABASE_URL"):
-        parts = urlsplit(os.environ["DATABASE_URL"])
-        admin_url = urlunsplit(parts._replace(path="/postgres"))
-        url = urlunsplit(parts._replace(path=f"/{BENCHMARK_DB}"))
-    else:
-        from archipel.embedded_postgres import database_url
-
-        admin_url = database_url(BASE_DIR, "postgres")
-        url = database_url(BASE_DIR, BENCHMARK_DB)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCHMARK_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCHMARK_DB}"')
-    return url
 
 
 def populate() -> dict:
@@ -238,7 +220,7 @@ def main() -> int:
     secret_key = secrets.token_urlsafe(50)  # throwaway: sessions of this run only
     os.environ.update(
         {
-            "DATABASE_URL": benchmark_database_url(),
+            "DATABASE_URL": benchmark_database_url(BENCHMARK_DB),
             "DEBUG": "0",
             "SECRET_KEY": secret_key,
             "DJANGO_SETTINGS_MODULE": "archipel.settings",
