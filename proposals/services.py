@@ -5,9 +5,12 @@ permission (the `can_*` predicates) inside the transaction, on rows it has locke
 a check and the write it allows cannot be separated by another request.
 """
 
+import datetime
+import hashlib
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -129,22 +132,73 @@ def proposals_recount(proposal_ids=None) -> int:
 # Proposals -------------------------------------------------------------------------------
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:180] or "preconisation"
+# A citizen who sends the same préconisation again within this time (a double click, the
+# form sent again after "back") is shown the one already published.
+DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
+SLUG_ATTEMPTS = 50
+SLUG_CONSTRAINT = "proposals_proposal_slug_key"  # Django's name for `slug`'s unique=True
+
+
+def _free_slug(base: str) -> str:
+    """The first of `base`, `base-2`, `base-3`… that no committed proposal holds (one query)."""
+    taken = set(
+        Proposal.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-")).values_list("slug", flat=True)
+    )
     slug, number = base, 2
-    while Proposal.objects.filter(slug=slug).exists():
+    while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
 
 
+def _is_slug_conflict(error: IntegrityError) -> bool:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == SLUG_CONSTRAINT
+
+
+def _lock_author(user) -> None:
+    """Serialise one author's proposal_create calls until the transaction ends (a
+    transaction-level advisory lock: it locks no row, so the author's votes and log-ins
+    are not held up)."""
+    digest = hashlib.sha256(f"proposals.proposal_create:{user.pk}".encode()).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)])
+
+
 @transaction.atomic
 def proposal_create(*, user, topic: Topic, title: str, body: str, tags=(), themes=()) -> Proposal:
-    """Publish a citizen's préconisation at once (it can be reported like any other)."""
+    """Publish a citizen's préconisation at once (it can be reported like any other).
+
+    The same author sending the same title and text again within DUPLICATE_WINDOW gets
+    the proposal already published, unchanged: requests of one author are serialised by
+    a lock, so the second sees the first once it has committed. Another author's
+    proposal with the same title committing meanwhile takes the slug chosen here: the
+    insert is then retried, in a savepoint, with the next free suffix.
+    """
     if not permissions.can_propose(user):
         raise PermissionDenied(_("Vérifiez votre adresse e-mail pour proposer une préconisation."))
-    proposal = Proposal.objects.create(
-        topic=topic, title=title, slug=_unique_slug(title), body=body, author=user
+    _lock_author(user)
+    duplicate = (
+        Proposal.objects.filter(
+            author=user, title=title, body=body, created_at__gte=timezone.now() - DUPLICATE_WINDOW
+        )
+        .order_by("created_at", "pk")
+        .first()
     )
+    if duplicate is not None:
+        return duplicate
+    base = slugify(title)[:180] or "preconisation"
+    for _attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                proposal = Proposal.objects.create(
+                    topic=topic, title=title, slug=_free_slug(base), body=body, author=user
+                )
+            break
+        except IntegrityError as error:
+            if not _is_slug_conflict(error):
+                raise
+    else:
+        raise IntegrityError(f"no free slug for {base!r} after {SLUG_ATTEMPTS} attempts")
     proposal.tags.set(list(tags))
     proposal.themes.set(list(themes))
     return proposal
