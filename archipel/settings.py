@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "newsletter",
     "api",
     "opendata",
+    "corrections",
 ]
 
 MIDDLEWARE = [

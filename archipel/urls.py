@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("reseaux/", include("networks.urls")),
     path("preconisations/", include("proposals.urls")),
     path("nouvelles/", include("newsletter.urls")),
+    path("corrections/", include("corrections.urls")),
     path("comptes/", include("allauth.urls")),
     path("profil/", include("archipel.account_urls")),
     path("api/", include("api.urls")),

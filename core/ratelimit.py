@@ -21,6 +21,7 @@ DEFAULT_LIMITS = {
     "report": (20, 3600),
     "rate": (30, 60),
     "subscribe": (10, 3600),
+    "correct": (10, 3600),
 }
 
 

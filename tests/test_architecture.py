@@ -20,6 +20,7 @@ ALLOWED = {
     # Deleting an account forgets its partnership reviews (evaluation.services).
     "proposals": {"core", "cooperation", "evaluation", "mailing"},
     "newsletter": {"core", "mailing"},
+    "corrections": {"core", "cooperation", "networks", "mailing"},
     "opendata": {"core", "cooperation", "evaluation", "networks", "proposals"},
     "api": {"core", "cooperation", "evaluation", "networks", "proposals"},
 }
