@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archipel.models import SeedFile
+from core.history import HistoryRole, recording_loaded_rows
 from proposals.services import proposals_recount
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -103,10 +104,12 @@ def seeds_apply(*, verbosity: int = 0) -> ApplyReport:
         recorded = {seed.path: seed for seed in SeedFile.objects.all()}
         catalogue = [path for path in catalogue_fixtures() if seed_name(path) not in recorded]
         initial = [path for path in initial_fixtures() if seed_name(path) not in recorded]
-        if catalogue:
-            # One loaddata call: natural keys resolved across files.
-            call_command("loaddata", *[str(path) for path in catalogue], verbosity=verbosity)
-        inserted = sum(insert_missing(path) for path in initial)
+        # loaddata saves raw, which the history skips: recorded as the initial data.
+        with recording_loaded_rows(HistoryRole.SEED):
+            if catalogue:
+                # One loaddata call: natural keys resolved across files.
+                call_command("loaddata", *[str(path) for path in catalogue], verbosity=verbosity)
+            inserted = sum(insert_missing(path) for path in initial)
         _record(catalogue + initial)
     applied = [seed_name(path) for path in catalogue + initial]
     return ApplyReport(applied=applied, inserted=inserted, changed=changed_seeds())
@@ -145,7 +148,8 @@ def seeds_reapply(names: Iterable[str], *, verbosity: int = 0) -> list[str]:
     # Numbered names give the dependency order, whatever folder the file is in.
     paths = sorted({seed_path(name) for name in names}, key=lambda path: path.name)
     with transaction.atomic():
-        call_command("loaddata", *[str(path) for path in paths], verbosity=verbosity)
+        with recording_loaded_rows(HistoryRole.SEED):
+            call_command("loaddata", *[str(path) for path in paths], verbosity=verbosity)
         if any(path.parent == INITIAL_DIR for path in paths):
             # The préconisations' counters come from the votes and comments, not the file.
             proposals_recount()

@@ -15,6 +15,7 @@ from cooperation.models import (
     SustainableDevelopmentGoal,
     Theme,
 )
+from core.history import HistoryAdmin
 
 
 @admin.register(Country)
@@ -82,7 +83,7 @@ class PartnershipAsPartnerInline(admin.TabularInline):
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin):
+class LocalAuthorityAdmin(HistoryAdmin):
     list_display = ["name", "kind", "country", "parent", "partnership_count"]
     list_filter = ["kind", "country__continent", "country"]
     list_select_related = ["country", "parent"]
@@ -106,7 +107,7 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "acronym", "kind", "country", "city", "in_directory"]
     list_filter = ["in_directory", "kind", "country__continent", "country", "action_fields", "activities"]
     list_select_related = ["country"]
@@ -177,7 +178,7 @@ class PartnershipMilestoneInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(HistoryAdmin):
     form = PartnershipAdminForm
     list_display = [
         "partner",

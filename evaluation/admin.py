@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin import PartnershipAdmin
 from cooperation.models import Partnership
+from core.history import HistoryAdmin
 from evaluation.figures import refresh_summaries
 from evaluation.models import PartnershipAction, PartnershipAssessment, PartnershipReview
 
@@ -77,7 +78,7 @@ class RefreshSummariesMixin:
 
 
 @admin.register(PartnershipAction)
-class PartnershipActionAdmin(RefreshSummariesMixin, admin.ModelAdmin):
+class PartnershipActionAdmin(RefreshSummariesMixin, HistoryAdmin):
     list_display = ["title", "partnership", "year", "action_field", "budget"]
     list_filter = ["year", "action_field", "themes", "partnership__kind"]
     list_select_related = ["partnership__french_authority", "partnership__partner", "action_field"]
@@ -100,7 +101,7 @@ class PartnershipActionAdmin(RefreshSummariesMixin, admin.ModelAdmin):
 
 
 @admin.register(PartnershipAssessment)
-class PartnershipAssessmentAdmin(RefreshSummariesMixin, admin.ModelAdmin):
+class PartnershipAssessmentAdmin(RefreshSummariesMixin, HistoryAdmin):
     list_display = ["partnership", "year", "published_on", "cost"]
     list_filter = ["year", "partnership__kind"]
     list_select_related = ["partnership__french_authority", "partnership__partner"]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from cooperation.models import (
     ActionField,
@@ -20,6 +21,7 @@ from cooperation.models import (
     SustainableDevelopmentGoal,
     Theme,
 )
+from core.history import RoleHistory
 from core.models import Moderated, ModeratedQuerySet, Timestamped
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
@@ -91,6 +93,8 @@ class PartnershipAction(models.Model):
         db_table="cooperation_partnershipaction_sources",
     )
 
+    history = HistoricalRecords(bases=[RoleHistory])
+
     class Meta:
         db_table = "cooperation_partnershipaction"
         ordering = ["-year", "title", "pk"]
@@ -128,6 +132,8 @@ class PartnershipAssessment(models.Model):
         related_name="assessments",
         db_table="cooperation_partnershipassessment_sources",
     )
+
+    history = HistoricalRecords(bases=[RoleHistory])
 
     class Meta:
         db_table = "cooperation_partnershipassessment"

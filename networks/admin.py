@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin import LocalAuthorityAdmin, OrganisationAdmin
 from cooperation.models import LocalAuthority, Organisation
+from core.history import HistoryAdmin
 from networks.models import KeyDate, Membership, Network, Objective
 
 # Membership rows are short: a two-line textarea keeps the tabular inlines readable.
@@ -51,7 +52,7 @@ class NetworkMembershipInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(HistoryAdmin):
     list_display = [
         "name",
         "acronym",
@@ -127,7 +128,7 @@ class MemberKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["member_name", "member_country", "network", "role", "since_with_precision"]
     list_display_links = ["member_name"]
     list_filter = ["network__scope", "network", MemberKindFilter, MemberCountryFilter]

@@ -4,9 +4,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cooperation.models import LocalAuthority, Organisation, Theme
 from core.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
+from core.history import RoleHistory
 from core.natural_keys import NaturalKeyManager, NaturalKeyModel
 from core.search import search_query, search_vector, sort_key
 
@@ -77,6 +79,8 @@ class Network(NaturalKeyModel):
     natural_key_fields = ("slug",)
 
     objects = NaturalKeyManager.from_queryset(NetworkQuerySet)()
+    # search is computed by PostgreSQL from the texts.
+    history = HistoricalRecords(bases=[RoleHistory], excluded_fields=["search"])
 
     class Meta:
         ordering = [sort_key("name")]
@@ -107,6 +111,8 @@ class Objective(NaturalKeyModel):
 
     natural_key_fields = ("network__slug", "position")
 
+    history = HistoricalRecords(bases=[RoleHistory])
+
     class Meta:
         ordering = ["network", "position"]
         verbose_name = _("objectif")
@@ -131,6 +137,8 @@ class KeyDate(DatedEvent, NaturalKeyModel):
     )
 
     natural_key_fields = ("network__slug", "position")
+
+    history = HistoricalRecords(bases=[RoleHistory])
 
     class Meta(DatedEvent.Meta):
         ordering = ["network", "date", "position"]
@@ -208,6 +216,7 @@ class Membership(NaturalKeyModel):
     natural_key_fields = ("network__slug", "member__slug")
 
     objects = MembershipManager()
+    history = HistoricalRecords(bases=[RoleHistory])
 
     class Meta:
         verbose_name = _("adhésion")

@@ -8,9 +8,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cooperation.models.places import LocalAuthority
 from core.dates import DatedEvent, DatePrecision, format_partial_date, partial_date_constraint
+from core.history import RoleHistory
 from core.natural_keys import NaturalKeyManager, NaturalKeyModel
 
 
@@ -204,6 +206,17 @@ class Partnership(NaturalKeyModel):
     natural_key_fields = ("slug",)
 
     objects = NaturalKeyManager.from_queryset(PartnershipQuerySet)()
+    # The evaluation's summary columns are computed, not changes to the catalogue.
+    history = HistoricalRecords(
+        bases=[RoleHistory],
+        excluded_fields=[
+            "last_assessed_year",
+            "spending",
+            "action_count",
+            "rating_average",
+            "reviewer_count",
+        ],
+    )
 
     class Meta:
         ordering = ["partner__sort_name", "pk"]
@@ -272,6 +285,8 @@ class PartnershipMilestone(DatedEvent, NaturalKeyModel):
     )
 
     natural_key_fields = ("partnership__slug", "date", "label")
+
+    history = HistoricalRecords(bases=[RoleHistory])
 
     class Meta(DatedEvent.Meta):
         verbose_name = _("étape")

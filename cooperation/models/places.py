@@ -9,7 +9,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from core.history import RoleHistory
 from core.natural_keys import NaturalKeyManager, NaturalKeyModel
 from core.search import sort_key
 
@@ -143,6 +145,8 @@ class LocalAuthority(NaturalKeyModel):
     natural_key_fields = ("slug",)
 
     objects = NaturalKeyManager.from_queryset(LocalAuthorityQuerySet)()
+    # sort_name is computed by PostgreSQL from the name.
+    history = HistoricalRecords(bases=[RoleHistory], excluded_fields=["sort_name"])
 
     class Meta:
         ordering = ["sort_name"]
@@ -303,6 +307,7 @@ class Organisation(NaturalKeyModel):
     natural_key_fields = ("slug",)
 
     objects = NaturalKeyManager.from_queryset(OrganisationQuerySet)()
+    history = HistoricalRecords(bases=[RoleHistory])
 
     class Meta:
         ordering = [sort_key("name")]

@@ -4,11 +4,12 @@ import functools
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from cooperation.importers import ImportFileError, ImportReport, twinnings_import
-from cooperation.models import PartnershipKind
+from cooperation.models import LocalAuthority, Partnership, PartnershipKind
+from core.history import HistoryRole, last_pk, record_created_after
 
 MAX_ERRORS_SHOWN = 50
 
@@ -41,9 +42,19 @@ class Command(BaseCommand):
             disable=options["no_progress"] or verbosity == 0,
         )
         try:
-            report = twinnings_import(
-                rows_file=options["file"], kind=options["kind"], dry_run=options["dry_run"], progress=progress
-            )
+            with transaction.atomic():
+                # bulk_create sends no signal: the rows above these ids are recorded in
+                # the history here, as created by the import.
+                last = {model: last_pk(model) for model in (LocalAuthority, Partnership)}
+                report = twinnings_import(
+                    rows_file=options["file"],
+                    kind=options["kind"],
+                    dry_run=options["dry_run"],
+                    progress=progress,
+                )
+                if not report.dry_run:
+                    for model, after in last.items():
+                        record_created_after(model, after, HistoryRole.IMPORT)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         if report.partnerships_created and not report.dry_run:
