@@ -7,6 +7,7 @@ prefetch_related, annotations): a page of 100 rows costs the same queries as a p
 """
 
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -25,6 +26,7 @@ from cooperation.models import (
     Theme,
 )
 from core.dates import DatePrecision
+from evaluation.figures import MINIMUM_REVIEWERS
 from evaluation.models import PartnershipAction, PartnershipAssessment
 from networks.models import Membership, Network
 from proposals.models import Proposal, Topic
@@ -422,7 +424,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class EvaluationSerializer(serializers.ModelSerializer):
     """A partnership's evaluation: its figures, yearly assessments and actions. Citizens'
-    scores are summed (rating_average, reviewer_count); nobody's own scores are shown."""
+    scores are summed (rating_average, reviewer_count); nobody's own scores are shown: the
+    average is null under MINIMUM_REVIEWERS citizens (the stored column is)."""
 
     url = serializers.HyperlinkedIdentityField(
         view_name="api:evaluation-detail", lookup_field="slug", help_text=_("Son adresse dans l’API.")
@@ -432,7 +435,15 @@ class EvaluationSerializer(serializers.ModelSerializer):
     french_authority = AuthoritySummarySerializer(read_only=True)
     partner = AuthoritySummarySerializer(read_only=True)
     rating_average = serializers.FloatField(
-        read_only=True, allow_null=True, help_text=_("Note citoyenne moyenne, de 1 à 5, tous axes confondus.")
+        read_only=True,
+        allow_null=True,
+        help_text=format_lazy(
+            _(
+                "Note citoyenne moyenne, de 1 à 5, tous axes confondus ; null avec moins de {minimum} "
+                "citoyens ayant donné une note."
+            ),
+            minimum=MINIMUM_REVIEWERS,
+        ),
     )
     assessments = AssessmentSerializer(many=True, read_only=True)
     actions = ActionSerializer(many=True, read_only=True)

@@ -58,7 +58,7 @@ class Chart:
 
     @property
     def rated(self) -> list[Bar]:
-        return [bar for bar in self.bars if bar.ratings.total]
+        return [bar for bar in self.bars if bar.ratings.is_published]
 
     @property
     def dom_id(self) -> str:

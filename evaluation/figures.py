@@ -17,6 +17,10 @@ from cooperation.models import Partnership, Theme
 from evaluation.models import PartnershipAction, PartnershipAssessment, PartnershipReview, ReviewScore
 
 SCORES = range(1, 6)
+# Never one citizen's scores: an average or a distribution is published only when at
+# least this many citizens gave it (pages, /evaluation/, open data, API). Fewer, and only
+# how many took part shows.
+MINIMUM_REVIEWERS = 5
 # An assessment of the year before last is still current: the last year's one is
 # usually published during the year.
 STALE_AFTER_YEARS = 2
@@ -62,18 +66,27 @@ class Distribution:
 
     @property
     def total(self) -> int:
+        """How many citizens scored the axis: shown whatever it is, it reveals no score."""
         return sum(self.counts.values())
 
     @property
+    def is_published(self) -> bool:
+        return self.total >= MINIMUM_REVIEWERS
+
+    @property
     def average(self) -> Decimal | None:
-        if not self.total:
+        """None under MINIMUM_REVIEWERS: the mean of one or two citizens is their scores."""
+        if not self.is_published:
             return None
         mean = Decimal(sum(score * n for score, n in self.counts.items())) / self.total
         return mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
     def bars(self) -> list[tuple[int, int, int]]:
-        """(score, count, percentage of the answers) from 5 down to 1."""
+        """(score, count, percentage of the answers) from 5 down to 1; none under
+        MINIMUM_REVIEWERS."""
+        if not self.is_published:
+            return []
         total = self.total
         return [
             (score, self.counts.get(score, 0), round(100 * self.counts.get(score, 0) / total) if total else 0)
@@ -197,11 +210,15 @@ def refresh_summaries(partnership_ids) -> None:
         "partnership", "year", "cost"
     ):
         assessments[assessment.partnership_id].append(assessment)
+    # The average is stored only from MINIMUM_REVIEWERS citizens who gave a score: below,
+    # the column is empty, so /evaluation/ sorts the partnership as "no rating" and the
+    # API and open data, which read the column, publish nothing either.
     ratings = {
         row["review__partnership_id"]: row["average"]
         for row in ReviewScore.objects.filter(review__partnership_id__in=ids)
         .values("review__partnership_id")
-        .annotate(average=Avg("score"))
+        .annotate(average=Avg("score"), scorers=Count("review", distinct=True))
+        .filter(scorers__gte=MINIMUM_REVIEWERS)
         .order_by()
     }
     reviewers = Counter(

@@ -15,7 +15,7 @@ from core.browse import browse, page_of
 from core.permissions import is_verified
 from core.ratelimit import rate_limit
 from evaluation import charts, services
-from evaluation.figures import score_distributions, scorecard
+from evaluation.figures import MINIMUM_REVIEWERS, score_distributions, scorecard
 from evaluation.filters import EvaluationFilter
 from evaluation.forms import ReviewForm
 from evaluation.models import PartnershipReview
@@ -65,6 +65,7 @@ def _render_partnership(request, partnership, *, review_form=None, status=200):
             "my_review": my_review,
             "can_review": can_review(request.user),
             "is_verified": is_verified(request.user),
+            "minimum_reviewers": MINIMUM_REVIEWERS,
         },
         status=status,
     )
@@ -130,6 +131,7 @@ def evaluation(request):
             "result": result,
             "themes": themes,
             "charts": [charts.axis_chart(theme, rows, distributions) for theme in themes],
+            "minimum_reviewers": MINIMUM_REVIEWERS,
         },
         status=result.status,
     )

@@ -13,10 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.models import PartnershipKind
+from cooperation.models import LocalAuthority, Partnership, PartnershipKind
+from core.history import last_change_dates
+from evaluation.figures import MINIMUM_REVIEWERS
 from opendata import queries
+from networks.models import Membership, Network
 from opendata.schema import Column, Dataset
 
 # Small value helpers -------------------------------------------------------------------------
@@ -41,8 +45,31 @@ def _member_country(membership) -> str | None:
     return country.code if country else None
 
 
+def _changed(model, rows: Callable) -> Callable:
+    """`rows` with each row's last change (`modifie_le`): a subquery on its history, no
+    query more."""
+    return lambda: rows().annotate(modifie_le=last_change_dates(model))
+
+
+# When each row last changed, from the catalogue's history (core.history).
+LAST_CHANGE = Column(
+    "modifie_le",
+    _(
+        "date et heure de sa dernière modification (ISO 8601), vide si elle n’a pas changé depuis "
+        "le chargement du catalogue ; l’historique est sur le site"
+    ),
+    lambda row: timezone.localtime(row.modifie_le).isoformat(timespec="seconds") if row.modifie_le else None,
+)
+
+
 def _point(authority) -> tuple[float, float]:
     return float(authority.longitude), float(authority.latitude)
+
+
+def _published_scores_by_axis():
+    """Never one citizen's scores: an axis of a partnership only from MINIMUM_REVIEWERS
+    scores (each citizen scores an axis once)."""
+    return queries.scores_by_axis().filter(total__gte=MINIMUM_REVIEWERS)
 
 
 # The datasets --------------------------------------------------------------------------------
@@ -61,7 +88,7 @@ DATASETS = [
     Dataset(
         slug="collectivites",
         title=_("Collectivités"),
-        rows=queries.authorities,
+        rows=_changed(LocalAuthority, queries.authorities),
         columns=(
             Column("slug", _("identifiant, celui de la page /collectivites/<slug>/")),
             Column("name", _("nom en français")),
@@ -76,6 +103,7 @@ DATASETS = [
             ),
             Column("latitude", _("latitude (WGS 84, degrés décimaux)")),
             Column("longitude", _("longitude (WGS 84, degrés décimaux)")),
+            LAST_CHANGE,
         ),
         note=_("Toutes les collectivités du catalogue, françaises et étrangères."),
     ),
@@ -107,7 +135,7 @@ DATASETS = [
     Dataset(
         slug="partenariats-detail",
         title=_("Partenariats en détail"),
-        rows=queries.partnerships,
+        rows=_changed(Partnership, queries.partnerships),
         kinds=PartnershipKind,
         columns=(
             Column("slug", _("identifiant, celui de la page /partenariats/<slug>/")),
@@ -147,13 +175,14 @@ DATASETS = [
             Column(
                 "sources", _("adresses des documents sources"), lambda p: [s.url for s in p.sources.all()]
             ),
+            LAST_CHANGE,
         ),
         note=_("?type= filtre par type, comme pour partenariats.csv."),
     ),
     Dataset(
         slug="reseaux",
         title=_("Réseaux de villes"),
-        rows=queries.networks,
+        rows=_changed(Network, queries.networks),
         columns=(
             Column("slug", _("identifiant, celui de la page /reseaux/<slug>/")),
             Column("name", _("nom")),
@@ -179,13 +208,14 @@ DATASETS = [
             Column(
                 "objectives", _("objectifs, dans l’ordre"), lambda n: [o.text for o in n.objectives.all()]
             ),
+            LAST_CHANGE,
         ),
         note=_("Les membres sont dans adhesions, les dates clés dans dates-cles."),
     ),
     Dataset(
         slug="adhesions",
         title=_("Adhésions aux réseaux"),
-        rows=queries.memberships,
+        rows=_changed(Membership, queries.memberships),
         columns=(
             Column("network", _("identifiant du réseau (voir reseaux)"), lambda m: m.network.slug),
             Column(
@@ -223,6 +253,7 @@ DATASETS = [
                 _("la participation de Toulouse elle-même (la Ville ou la Métropole) : oui ou non"),
                 lambda m: m.is_home,
             ),
+            LAST_CHANGE,
         ),
     ),
     Dataset(
@@ -316,7 +347,16 @@ DATASETS = [
                     "sinon la somme des budgets connus de ses actions ; vide si rien n’est connu"
                 ),
             ),
-            Column("rating_average", _("note citoyenne moyenne, de 1 à 5, tous axes confondus")),
+            Column(
+                "rating_average",
+                format_lazy(
+                    _(
+                        "note citoyenne moyenne, de 1 à 5, tous axes confondus ; vide avec moins de "
+                        "{minimum} citoyens ayant donné une note"
+                    ),
+                    minimum=MINIMUM_REVIEWERS,
+                ),
+            ),
             Column("reviewer_count", _("nombre de citoyens ayant donné leur avis")),
         ),
         note=_(
@@ -374,7 +414,7 @@ DATASETS = [
     Dataset(
         slug="avis-par-axe",
         title=_("Avis citoyens par partenariat et par axe"),
-        rows=queries.scores_by_axis,
+        rows=_published_scores_by_axis,
         columns=(
             Column("partnership", _("identifiant du partenariat"), lambda r: r["review__partnership__slug"]),
             Column("axis", _("axe d’Archipel (identifiant)"), lambda r: r["theme__slug"]),
@@ -393,7 +433,13 @@ DATASETS = [
                 for n in range(1, 6)
             ),
         ),
-        note=_("Les notes additionnées, jamais qui les a données ni les commentaires."),
+        note=format_lazy(
+            _(
+                "Les notes additionnées, jamais qui les a données ni les commentaires ; un axe d’un "
+                "partenariat n’y figure qu’à partir de {minimum} notes."
+            ),
+            minimum=MINIMUM_REVIEWERS,
+        ),
     ),
     Dataset(
         slug="partenaires",

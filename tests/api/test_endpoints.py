@@ -286,10 +286,10 @@ def test_dates_are_iso_and_precision_is_given(client):
 
 def _evaluate(partnership, user, score):
     from cooperation.models import Theme
-    from evaluation.figures import refresh_summaries
+    from evaluation.figures import MINIMUM_REVIEWERS, refresh_summaries
     from evaluation.models import PartnershipAction, PartnershipAssessment
     from evaluation.services import review_save
-    from tests.factories import verify
+    from tests.factories import UserFactory, verify
 
     action = PartnershipAction.objects.create(partnership=partnership, title="Mission", year=2023, budget=500)
     action.themes.set(Theme.objects.all()[:2])
@@ -301,9 +301,12 @@ def _evaluate(partnership, user, score):
         cost=700,
     )
     refresh_summaries([partnership.pk])
-    review_save(
-        author=verify(user), partnership=partnership, scores={Theme.objects.first(): score}, comment=""
-    )
+    # `user` and as many others as a published average needs (MINIMUM_REVIEWERS).
+    others = [UserFactory() for _n in range(MINIMUM_REVIEWERS - 1)]
+    for author in [user, *others]:
+        review_save(
+            author=verify(author), partnership=partnership, scores={Theme.objects.first(): score}, comment=""
+        )
 
 
 def test_it_shows_a_partnerships_evaluation_with_summed_scores_only(client, user_factory):
@@ -312,7 +315,7 @@ def test_it_shows_a_partnerships_evaluation_with_summed_scores_only(client, user
     data = get(client, "/api/evaluations/toulouse-hanoi/")
     assert data["partnership"] == "http://testserver/api/partenariats/toulouse-hanoi/"
     assert (data["last_assessed_year"], data["action_count"], data["spending"]) == (2023, 1, 700)
-    assert (data["rating_average"], data["reviewer_count"]) == (4.0, 1)
+    assert (data["rating_average"], data["reviewer_count"]) == (4.0, 5)
     assert data["assessments"][0]["achievements"] == "Fait."
     assert data["actions"][0]["title"] == "Mission" and len(data["actions"][0]["themes"]) == 2
     assert "noteuse-api" not in json.dumps(data)

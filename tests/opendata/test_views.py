@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from cooperation import importers
 from cooperation.models import LocalAuthority, Partnership, Theme
 from evaluation import services as evaluation_services
+from evaluation.figures import MINIMUM_REVIEWERS
 from evaluation.models import PartnershipAction, PartnershipAssessment
 from networks.models import KeyDate, Membership
 from opendata.datasets import DATASETS, DATASETS_BY_SLUG
@@ -352,7 +353,8 @@ QUERIES = {
 
 
 def _evaluate(partnership, citizen_factory):
-    """One action, one assessment and one citizen's review of `partnership`."""
+    """One action, one assessment and the reviews of `partnership` by as many citizens as
+    a published average needs (MINIMUM_REVIEWERS), each scoring 4 on every axis."""
     action = PartnershipAction.objects.create(partnership=partnership, title="Échange", year=2022, budget=100)
     action.themes.set(Theme.objects.all()[:1])
     PartnershipAssessment.objects.create(
@@ -362,12 +364,13 @@ def _evaluate(partnership, citizen_factory):
         achievements="Fait.",
         cost=90,
     )
-    evaluation_services.review_save(
-        author=verify(citizen_factory()),
-        partnership=partnership,
-        scores={theme: 4 for theme in Theme.objects.all()},
-        comment="",
-    )
+    for _n in range(MINIMUM_REVIEWERS):
+        evaluation_services.review_save(
+            author=verify(citizen_factory()),
+            partnership=partnership,
+            scores={theme: 4 for theme in Theme.objects.all()},
+            comment="",
+        )
 
 
 def _queries(name) -> int:
@@ -428,7 +431,7 @@ def test_the_evaluation_files_give_figures_and_summed_scores(client, user_factor
     evaluation = next(r for r in _csv_records(client, "evaluations") if r["partnership"] == "toulouse-hanoi")
     assert evaluation["last_assessed_year"] == "2022"
     assert evaluation["spending"] == "90"  # the assessment's cost wins over the action's budget
-    assert evaluation["reviewer_count"] == "2"
+    assert evaluation["reviewer_count"] == str(MINIMUM_REVIEWERS + 1)
     first_axis = Theme.objects.first().slug
     scores = next(
         r
@@ -436,10 +439,10 @@ def test_the_evaluation_files_give_figures_and_summed_scores(client, user_factor
         if r["partnership"] == "toulouse-hanoi" and r["axis"] == first_axis
     )
     assert (scores["total"], scores["average"], scores["score_2"], scores["score_4"]) == (
-        "2",
-        "3.00",
+        "6",
+        "3.67",  # (5 × 4 + 2) / 6
         "1",
-        "1",
+        "5",
     )
     assert _csv_records(client, "bilans")[0]["achievements"] == "Fait."
     assert _csv_records(client, "actions")[0]["title"] == "Échange"
