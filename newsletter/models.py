@@ -1,13 +1,17 @@
 """Newsletter subscriptions and the bulletins sent to them.
 
-A pending sign-up keeps only a keyed hash of the address: the address itself is stored
-once its owner confirms, because sending needs it. Unsubscribing deletes the row.
+A pending sign-up keeps only a keyed hash of the address and the address sealed with the
+key of its confirmation link (newsletter.tokens): the address itself is stored once its
+owner confirms, because sending needs it. Unsubscribing deletes the row.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from newsletter import tokens
 
 EMAIL_MAX_LENGTH = 254  # RFC 5321: the longest address a mail server accepts
 
@@ -18,6 +22,9 @@ class SubscriptionQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(confirmed_at__isnull=True)
+
+    def with_confirmation_token(self, token: str):
+        return self.filter(confirmation_token_hash=tokens.confirmation_token_hash(token))
 
 
 class Subscription(models.Model):
@@ -38,6 +45,20 @@ class Subscription(models.Model):
     )
     language = models.CharField(
         _("langue"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    confirmation_token_hash = models.CharField(
+        _("empreinte du lien de confirmation"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("SHA-256 du jeton aléatoire du dernier lien de confirmation envoyé."),
+    )
+    sealed_email = models.TextField(
+        _("adresse chiffrée"),
+        blank=True,
+        editable=False,
+        help_text=_("L’adresse chiffrée avec la clé du lien de confirmation, jusqu’à la confirmation."),
     )
     confirmation_sent_at = models.DateTimeField(
         _("dernier courriel d’inscription"), null=True, blank=True, db_index=True
@@ -66,6 +87,10 @@ class Subscription(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    def confirmation_expired(self, now=None) -> bool:
+        sent_at = self.confirmation_sent_at or self.created_at
+        return sent_at < (now or timezone.now()) - tokens.CONFIRMATION_MAX_AGE
 
 
 class Bulletin(models.Model):

@@ -30,7 +30,8 @@ def subscription_request(*, email: str, language: str) -> bool:
     """Someone asks for the newsletter at `email`: send it a confirmation link, at most
     once an hour; return whether a message leaves.
 
-    A pending sign-up stores only the address's hash. An address already confirmed gets
+    A pending sign-up stores the address's hash and the address sealed with the key of
+    its link (newsletter.tokens), never the address readable. An address already confirmed gets
     no confirmation link, only a short "vous êtes déjà inscrit" notice (same hourly
     limit). Callers answer the same whatever happened, so nobody learns who subscribed.
     """
@@ -56,14 +57,18 @@ def subscription_request(*, email: str, language: str) -> bool:
         if not claimed:
             return False
         subscription = Subscription.objects.get(email_hash=digest)
-        if not subscription.is_confirmed and subscription.language != language:
+        context = {"max_age_days": tokens.CONFIRMATION_MAX_AGE.days}
+        if subscription.is_confirmed:
+            template = "already_subscribed"
+        else:
+            # A new link each time: the previous one stops working (only its hash was kept).
+            confirmation = tokens.confirmation_new(email)
+            subscription.confirmation_token_hash = confirmation.token_hash
+            subscription.sealed_email = confirmation.sealed_email
             subscription.language = language
-            subscription.save(update_fields=["language"])
-        template = "already_subscribed" if subscription.is_confirmed else "confirm"
-        context = {
-            "confirm_url": absolute_url("newsletter:confirm", tokens.confirmation_token(email)),
-            "max_age_days": tokens.CONFIRMATION_MAX_AGE.days,
-        }
+            subscription.save(update_fields=["confirmation_token_hash", "sealed_email", "language"])
+            template = "confirm"
+            context["confirm_url"] = absolute_url("newsletter:confirm", confirmation.token)
         mail_one(
             kind=MessageKind.NEWSLETTER,
             recipient=subscriber_recipient(email=email, digest=digest, language=language),
@@ -73,19 +78,34 @@ def subscription_request(*, email: str, language: str) -> bool:
     return True
 
 
-@transaction.atomic
-def subscription_confirm(*, email: str) -> Subscription:
-    """Confirm the sign-up of `email`, read from a valid confirmation token: store the
-    address (sending needs it). Confirming again changes nothing.
+class ConfirmationExpired(Exception):
+    """The confirmation link is older than tokens.CONFIRMATION_MAX_AGE."""
 
-    Raises Subscription.DoesNotExist when the sign-up is gone (unsubscribed or purged
-    since): a later "no" wins over an earlier link.
+
+@transaction.atomic
+def subscription_confirm(*, token: str) -> Subscription:
+    """Confirm the sign-up whose last confirmation link carried `token`: store the address
+    it sealed (sending needs it). Confirming again changes nothing.
+
+    Raises Subscription.DoesNotExist when no sign-up has this token (a forged or
+    superseded link, a sign-up withdrawn or purged since: a later "no" wins over an
+    earlier link), ConfirmationExpired when the link is too old; nothing is written then.
     """
-    subscription = Subscription.objects.select_for_update().get(email_hash=tokens.email_hash(email))
-    if not subscription.is_confirmed:
-        subscription.email = tokens.normalise_email(email)
-        subscription.confirmed_at = timezone.now()
-        subscription.save(update_fields=["email", "confirmed_at"])
+    subscription = Subscription.objects.select_for_update().with_confirmation_token(token).get()
+    if subscription.is_confirmed:
+        return subscription
+    if subscription.confirmation_expired():
+        raise ConfirmationExpired
+    try:
+        email = tokens.confirmation_email(token, subscription.sealed_email)
+    except ValueError:
+        raise Subscription.DoesNotExist from None
+    if tokens.email_hash(email) != subscription.email_hash:  # never, unless the row was altered
+        raise Subscription.DoesNotExist
+    subscription.email = email
+    subscription.sealed_email = ""
+    subscription.confirmed_at = timezone.now()
+    subscription.save(update_fields=["email", "sealed_email", "confirmed_at"])
     return subscription
 
 

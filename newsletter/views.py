@@ -65,32 +65,24 @@ def _invalid_link(request, *, expired=False):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
-    try:
-        email = tokens.read_confirmation_token(token)
-    except signing.SignatureExpired:
-        return _invalid_link(request, expired=True)
-    except signing.BadSignature:
-        return _invalid_link(request)
+    # The token is random: an unknown one (forged, cut, superseded by a newer link, of a
+    # sign-up withdrawn or purged since, or an old signed link) gets one neutral answer.
     if request.method == "POST":
         try:
-            services.subscription_confirm(email=email)
+            services.subscription_confirm(token=token)
         except Subscription.DoesNotExist:
-            return _gone(request)
+            return _invalid_link(request)
+        except services.ConfirmationExpired:
+            return _invalid_link(request, expired=True)
         return render(request, "newsletter/confirmed.html")
-    subscription = Subscription.objects.filter(email_hash=tokens.email_hash(email)).first()
+    subscription = Subscription.objects.with_confirmation_token(token).first()
     if subscription is None:
-        return _gone(request)
+        return _invalid_link(request)
     if subscription.is_confirmed:
         return render(request, "newsletter/confirmed.html")
+    if subscription.confirmation_expired():
+        return _invalid_link(request, expired=True)
     return render(request, "newsletter/confirm.html", {"token": token})
-
-
-def _gone(request):
-    message = _(
-        "Cette demande d’inscription n’existe plus : vous vous êtes peut-être désinscrit depuis, ou "
-        "elle n’a pas été confirmée à temps. Vous pouvez vous inscrire à nouveau."
-    )
-    return render(request, "newsletter/invalid_link.html", {"message": message}, status=400)
 
 
 # RFC 8058 one-click unsubscribe: mail clients POST "List-Unsubscribe=One-Click" to the

@@ -26,9 +26,12 @@ def subscribe(email, *, confirmed=True, language="fr"):
     message is deleted: its send job, left in the queue, finds nothing to send)."""
     last = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     services.subscription_request(email=email, language=language)
-    Message.objects.filter(pk__gt=last, kind=MessageKind.NEWSLETTER).delete()
+    sent = Message.objects.filter(pk__gt=last, kind=MessageKind.NEWSLETTER)
+    (message,) = sent
+    sent.delete()
     if confirmed:
-        services.subscription_confirm(email=email)
+        token = message.context["confirm_url"].rstrip("/").rsplit("/", 1)[1]
+        services.subscription_confirm(token=token)
     return Subscription.objects.get(email_hash=tokens.email_hash(email))
 
 
