@@ -10,6 +10,7 @@ import contextvars
 import datetime
 import json
 import logging
+import time
 
 from django.http import HttpRequest
 
@@ -59,3 +60,29 @@ class JsonFormatter(logging.Formatter):
         # default=str: a value json cannot write (a date, a model instance) is written as text
         # rather than losing the line.
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class MailThrottleFilter(logging.Filter):
+    """At most one e-mail to ADMINS per kind of error every `seconds`, per process.
+
+    Admin e-mails are sent at once, through SMTP (the task queue lives in the database,
+    which may be what failed): while the database is down every request fails the same
+    way, and a message each would flood the mailboxes and hold each request up to
+    EMAIL_TIMEOUT. A kind is the logger, the message's pattern (not the path) and the
+    exception's class. Sentry, when SENTRY_DSN is set, still gets every record.
+    """
+
+    def __init__(self, seconds: float = 300):
+        super().__init__()
+        self.seconds = seconds
+        self._last_sent: dict[tuple, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else ""
+        kind = (record.name, str(record.msg), getattr(record, "status_code", None), error)
+        now = time.monotonic()
+        last = self._last_sent.get(kind)
+        if last is not None and now - last < self.seconds:
+            return False
+        self._last_sent[kind] = now
+        return True

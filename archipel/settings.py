@@ -7,6 +7,7 @@ variable, rather than quietly meaning "off". README.md lists every variable.
 
 import os
 import secrets
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_email_url
@@ -278,6 +279,22 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 10)
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Archipel <ne-pas-repondre@archipel.local>")
 
+
+def _admins(value: str) -> list[tuple[str, str]]:
+    """ADMINS="Nom <adresse>,Autre <adresse>" as Django's ADMINS: (name, address) pairs."""
+    admins = getaddresses([value]) if value.strip() else []
+    for name, address in admins:
+        if "@" not in address:
+            raise ImproperlyConfigured(f"ADMINS: {name or address!r} has no e-mail address.")
+    return admins
+
+
+# Staff told of every server error (500, and the 503 of a database outage) by e-mail,
+# sent at once through EMAIL_URL rather than by the task queue (it lives in the
+# database), at most one per kind of error every 5 minutes per process (LOGGING).
+ADMINS = _admins(env.str("ADMINS", ""))
+SERVER_EMAIL = env.str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -308,12 +325,23 @@ LOGGING = {
         "json": {"()": "archipel.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
-    "filters": {"request_id": {"()": "archipel.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "archipel.logs.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "mail_throttle": {"()": "archipel.logs.MailThrottleFilter", "seconds": 300},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        # Server errors (django.request's 5xx, at ERROR) to ADMINS; nothing when it is empty.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "mail_throttle"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "archipel.request": {"level": "INFO"},
         "procrastinate": {"level": "INFO"},
         # Its start-up lines (a dozen "Registering task…" per process) say nothing new.

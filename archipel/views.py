@@ -1,11 +1,15 @@
 import logging
+import sys
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -140,9 +144,43 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
-def server_error(request):
-    # No context processors that could touch the database: it may be what failed.
-    from django.http import HttpResponseServerError
-    from django.template import loader
+# Seconds a client (a browser, a crawler, an API user) is asked to wait after a 503.
+RETRY_AFTER_SECONDS = 60
+# What a database that does not answer raises: refused or lost connections, a server
+# shutting down, too many clients. Other DatabaseErrors (IntegrityError…) are bugs: 500.
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
-    return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+def server_error(request):
+    """The answer to an uncaught exception (handler500), rendered without the database,
+    which may be what failed: no context processors, no user, no session.
+
+    A database that does not answer is an outage, not a bug: 503 with Retry-After. Django
+    logs the answer (django.request, at ERROR, with the exception) once per request: to
+    Sentry when SENTRY_DSN is set, by e-mail to ADMINS when it is set (LOGGING). The API
+    answers JSON either way.
+    """
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, DATABASE_DOWN)
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        if _is_api(request):
+            if unavailable:
+                detail = _("Le service est momentanément indisponible : réessayez dans une minute.")
+            else:
+                detail = _("Erreur du serveur.")
+            response = JsonResponse({"detail": detail}, status=503 if unavailable else 500)
+        elif unavailable:
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        else:
+            context = {"team_alerted": bool(settings.ADMINS or settings.SENTRY_DSN)}
+            response = HttpResponse(loader.render_to_string("500.html", context), status=500)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _is_api(request) -> bool:
+    language = translation.get_language_from_path(request.path_info)
+    path = request.path_info[len(language) + 1 :] if language else request.path_info
+    return path.startswith("/api/")
