@@ -23,15 +23,20 @@ CONTENT_TYPES = {
 }
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value):
+    """The cell of `value`: text, or a number left a number, so that `csv_lines` tells
+    the text a spreadsheet would run as a formula (neutralised) from a negative number
+    (kept as it is)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(_csv_cell(item) for item in value)
+        return LIST_SEPARATOR.join(str(_csv_cell(item)) for item in value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        return value
     return str(value)
 
 
