@@ -35,8 +35,8 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ImmediateHttpResponse(prevent_enumeration(request, email=email)) from None
 
     def respond_email_verification_sent(self, request, user):
-        """`user` is None when a sign-up created no account (the address has one, or the
-        form's trap for robots was filled): the password is hashed all the same, so that
+        """`user` is None when a sign-up created no account (the address has one; or a
+        robot filled allauth's honeypot field, when one is set): the password is hashed all the same, so that
         this answer takes the time of a real sign-up and does not tell that the address
         is known. (A sign-up that lost a race for its address, above, hashes twice.)"""
         if user is None and request.method == "POST":

@@ -8,11 +8,13 @@ import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
 from archipel.models import User
+from mailing.models import Delivery
 from tests.factories import VerifiedUserFactory
 
 SIGNUP = "/comptes/signup/"
@@ -86,6 +88,12 @@ def test_signing_up_a_known_address_answers_as_for_a_new_one_and_creates_nothing
     )
     assert User.objects.filter(email__iexact="connue@example.org").get() == known
     assert EmailAddress.objects.filter(email__iexact="connue@example.org").count() == 1
+    # Both e-mails are recorded for the workers in the request, neither sent in it.
+    assert sorted(Delivery.objects.values_list("address", flat=True)) == [
+        "connue@example.org",
+        "nouvelle@example.org",
+    ]
+    assert mail.outbox == []
 
 
 def _timed_sign_up(email: str) -> float:
