@@ -61,8 +61,10 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*CITIZEN_FIELDS, "decided_by", "decided_at", "answer_emails"]
-        if obj is not None and obj.status != CorrectionStatus.NEW:
-            readonly += ["status", "answer"]  # a decision is final: the citizen was told
+        # A decision is final: the citizen was told. (Read from `decided_at`, which the form
+        # does not set: a refused form leaves its choice in `obj.status`.)
+        if obj is not None and obj.decided_at is not None:
+            readonly += ["status", "answer"]
         return readonly
 
     def has_add_permission(self, request):

@@ -91,7 +91,8 @@ class DecisionForm(forms.ModelForm):
         return answer
 
     def clean(self):
-        if self.instance.pk and self.instance.status != CorrectionStatus.NEW:
+        # Decided meanwhile (the page reloads the correction: its fields are read-only now).
+        if self.instance.decided_at is not None:
             raise forms.ValidationError(
                 _("Cette correction a déjà reçu une réponse."), code="already_decided"
             )

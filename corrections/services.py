@@ -46,8 +46,9 @@ def correction_decide(*, correction: Correction, status: str, answer: str, decid
     one is refused, so that nobody is told two things.
 
     Accepting credits the citizen in the catalogue's history: the changes `decided_by`
-    made to the corrected page since the correction came in are marked "Sur proposition
-    d’un citoyen" (`correction.credited`: how many), when that model keeps a history.
+    made since the correction came in, to the corrected page and to the rows its history
+    page shows with it (a network's memberships…), are marked "Sur proposition d’un
+    citoyen" (`correction.credited`: how many). Staff make the change first, then accept.
     """
     answer = answer.strip()
     if status not in (CorrectionStatus.ACCEPTED, CorrectionStatus.DECLINED):
@@ -80,17 +81,37 @@ def correction_decide(*, correction: Correction, status: str, answer: str, decid
 
 
 def has_history(correction: Correction) -> bool:
-    """Whether the corrected page's model keeps a history (django-simple-history)."""
-    return hasattr(TARGETS[correction.kind][1], "history")
+    """Whether the corrected page keeps a history (django-simple-history)."""
+    return bool(_history_of(correction.target))
+
+
+def _keeps_history(model) -> bool:
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+def _history_of(target) -> list:
+    """The historical records of `target` and of the rows pointing at it that keep a
+    history (a network's memberships and key dates, a partnership's milestones): what its
+    public history page shows. Empty before the catalogue kept a history."""
+    model = type(target)
+    records = []
+    if _keeps_history(model):
+        records.append(target.history.all())
+    for relation in model._meta.related_objects:
+        related = relation.related_model
+        if relation.one_to_many and _keeps_history(related):
+            historical = getattr(related, related._meta.simple_history_manager_attribute).model
+            records.append(historical.objects.filter(**{relation.field.attname: target.pk}))
+    return records
 
 
 def _credit_history(correction: Correction) -> int:
-    if not has_history(correction):
-        return 0
-    return (
-        correction.target.history.filter(
-            history_user=correction.decided_by, history_date__gte=correction.created_at
+    """Mark the changes `decided_by` made to the page since the correction came in."""
+    credited = 0
+    for records in _history_of(correction.target):
+        credited += (
+            records.filter(history_user=correction.decided_by, history_date__gte=correction.created_at)
+            .filter(Q(history_change_reason__isnull=True) | Q(history_change_reason=""))
+            .update(history_change_reason=CITIZEN_CHANGE_REASON)
         )
-        .filter(Q(history_change_reason__isnull=True) | Q(history_change_reason=""))
-        .update(history_change_reason=CITIZEN_CHANGE_REASON)
-    )
+    return credited

@@ -77,7 +77,7 @@ def test_anonymous_visitors_get_a_log_in_link_back_to_the_form(client, page):
     assert "Connectez-vous pour signaler une erreur" in text
     assert str(target) in text
     assert f'href="/comptes/login/?next=/corrections/{kind}/{target.slug}/"' in response.content.decode()
-    assert "<form method=\"post\"" not in response.content.decode()
+    assert '<form method="post"' not in response.content.decode()
 
 
 def test_an_anonymous_post_goes_to_the_log_in_and_writes_nothing(client, partnership):
