@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "simple_history",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -131,6 +132,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: staff without two-factor authentication are sent to set it up.
+    "archipel.mfa.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "archipel.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -234,6 +237,16 @@ ACCOUNT_ADAPTER = "archipel.adapters.AccountAdapter"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "proposals:proposal_list"
 LOGOUT_REDIRECT_URL = "home"
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes,
+# mandatory for staff (archipel.mfa), optional for citizens (/profil/). Security keys
+# (WebAuthn) are left out for now: they need JavaScript and HTTPS, and could be tested
+# only in a browser with a virtual authenticator.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Archipel"
+# A code from the period before or after is accepted too: a phone's clock may drift.
+MFA_TOTP_TOLERANCE = 1
+MFA_ADAPTER = "archipel.mfa.MFAAdapter"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

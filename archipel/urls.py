@@ -4,14 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from archipel import views
-from core.ratelimit import limit_login_attempts
+from archipel import mfa, views
 
 admin.site.site_header = _("Archipel — administration")
 admin.site.site_title = _("Archipel")
 admin.site.index_title = _("Catalogue et participation")
-# Before admin.site.urls below, which routes login/ to admin.site.login.
-admin.site.login = limit_login_attempts(admin.site.login)
+# Before admin.site.urls below, which routes login/ and logout/ to these: the admin is
+# entered and left through the site's pages (its rate limits, lock-out and two-factor step).
+admin.site.login = mfa.admin_login
+admin.site.logout = mfa.admin_logout
 
 # Probes and the admin have one address; every page has one per language: French at
 # /…, English at /en/… (archipel.middleware.LanguageFromPathMiddleware).

@@ -8,7 +8,6 @@ otherwise); behind a proxy, TRUSTED_PROXY_COUNT says where the client's address 
 import functools
 import time
 
-from allauth.core import ratelimit as allauth_ratelimit
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
@@ -80,23 +79,3 @@ def rate_limit(action: str):
 
     return decorator
 
-
-def limit_login_attempts(login_view):
-    """Wrap the admin's log-in view in the limits of the site's log-in (allauth's
-    "login_failed": per address, and per account name), with the same French 429 page.
-
-    Without it /admin/login/ let anyone try passwords for a staff account at full speed.
-    Every attempt counts, a successful one too (allauth takes a success back; the admin's
-    view does not say which it was before it answers): at most allauth's per-account
-    number of sign-ins in its window, plenty for staff.
-    """
-
-    @functools.wraps(login_view)
-    def wrapped(request, *args, **kwargs):
-        if request.method == "POST":
-            username = request.POST.get("username", "").strip().lower()
-            if not allauth_ratelimit.consume(request, action="login_failed", key=username):
-                return render(request, "429.html", {"action": "login"}, status=429)
-        return login_view(request, *args, **kwargs)
-
-    return wrapped

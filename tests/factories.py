@@ -221,8 +221,22 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 CATALOGUE_APPS = ["cooperation", "evaluation", "networks", "proposals"]
 
 
+# Every test staff member's authenticator app (the admin requires one: archipel.mfa).
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = STAFF_TOTP_SECRET) -> str:
+    """The code an authenticator app holding `secret` shows now."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
 class StaffUserFactory(UserFactory):
-    """A catalogue editor: is_staff with every permission of the project's apps, not superuser."""
+    """A catalogue editor: is_staff with every permission of the project's apps, not
+    superuser, with an authenticator app (STAFF_TOTP_SECRET). `authenticator_app=False`:
+    staff who have not set one up yet."""
 
     username = factory.Sequence(lambda n: f"equipe{n}")
     is_staff = True
@@ -233,6 +247,22 @@ class StaffUserFactory(UserFactory):
             from django.contrib.auth.models import Permission
 
             self.user_permissions.set(Permission.objects.filter(content_type__app_label__in=CATALOGUE_APPS))
+
+    @factory.post_generation
+    def authenticator_app(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            give_authenticator_app(self)
+
+
+def give_authenticator_app(user):
+    """Give `user` an authenticator app holding STAFF_TOTP_SECRET, as if set up."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": encrypt(STAFF_TOTP_SECRET)}}
+    )
+    return user
 
 
 # Fixtures -------------------------------------------------------------------------------
@@ -289,6 +319,13 @@ def verified_citizen(citizen):
 @pytest.fixture
 def verified_other_citizen(other_citizen):
     return verify(other_citizen)
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser (and so its `admin_client`), with an authenticator app as
+    every staff member has: the admin requires one (archipel.mfa)."""
+    return give_authenticator_app(admin_user)
 
 
 @pytest.fixture

@@ -236,15 +236,16 @@ def test_it_keeps_the_network_search_vector_out_of_the_form(staff_client):
 
 # Constant queries ------------------------------------------------------------------------
 
-# Every changelist request: session, user, the staff user's permissions (user, group),
-# then one query per related list filter's choices, the count of rows (twice for the
-# "n of m" line), and one query for the page of rows with its select_related joins.
-# Partnership: 4 + 4 filters (country, themes, action fields, SDGs) + 2 counts + 1 page.
+# Every changelist request: session, user, the staff user's authenticator app
+# (archipel.mfa), the staff user's permissions (user, group), then one query per related
+# list filter's choices, the count of rows (twice for the "n of m" line), and one query
+# for the page of rows with its select_related joins.
+# Partnership: 5 + 4 filters (country, themes, action fields, SDGs) + 2 counts + 1 page.
 CHANGELIST_QUERIES = {
-    "cooperation_partnership": 11,
-    "networks_membership": 8,  # 4 + network filter + 2 counts + page
-    "cooperation_localauthority": 8,  # 4 + country filter + 2 counts + page (annotated count)
-    "networks_network": 8,  # 4 + themes filter + 2 counts + page (annotated member count)
+    "cooperation_partnership": 12,
+    "networks_membership": 9,  # 5 + network filter + 2 counts + page
+    "cooperation_localauthority": 9,  # 5 + country filter + 2 counts + page (annotated count)
+    "networks_network": 9,  # 5 + themes filter + 2 counts + page (annotated member count)
 }
 
 

@@ -1,10 +1,11 @@
 """Whose address is it: TRUSTED_PROXY_COUNT, read the same way by our rate limits, the
-API's throttle and allauth; and the admin's log-in under the site's log-in limits."""
+API's throttle and allauth; and staff's log-in (/admin/login/ is the site's) under its limits."""
 
 import pytest
 from django.test import Client, RequestFactory
 
 from core.ratelimit import client_address
+from tests.factories import PASSWORD, totp_code, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -114,36 +115,57 @@ def test_behind_a_proxy_two_clients_have_separate_api_throttles(client, settings
     assert get("198.51.100.2, 198.51.100.1") == 429
 
 
-# The admin's log-in --------------------------------------------------------------------------
+# The admin's log-in is the site's, under its limits ----------------------------------------
 
 
-def test_the_admin_log_in_is_limited_like_the_sites(client, staff_user):
+@pytest.fixture
+def staff(staff_user):
+    """Staff with the verified address the site's log-in asks for."""
+    return verify(staff_user)
+
+
+def test_the_admin_log_in_sends_to_the_sites(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/comptes/login/?next=/admin/"
+
+
+def test_a_staff_accounts_passwords_are_limited_like_everyones(client, staff):
     for _ in range(100):
-        client.post("/admin/login/", {"username": "equipe", "password": "pas-le-bon"})
-    response = client.post(
-        "/admin/login/?next=/admin/", {"username": "equipe", "password": "mot-de-passe-de-test"}
-    )
+        client.post("/comptes/login/?next=/admin/", {"login": staff.email, "password": "pas-le-bon"})
+    response = client.post("/comptes/login/?next=/admin/", {"login": staff.email, "password": PASSWORD})
+
     assert response.status_code == 429
     assert "Trop de demandes" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
-def test_the_admin_log_in_limit_counts_per_account_too(client, staff_user):
-    # allauth's per-account limit (5 in 5 minutes), from any number of addresses.
+def test_a_staff_account_is_locked_out_from_every_address(client, staff):
+    # allauth's per-account limit (5 failures in 5 minutes), from any number of addresses:
+    # then even the right password is refused, with a message.
     for address in ADDRESSES[:5]:
-        client.post("/admin/login/", {"username": "EQUIPE", "password": "pas-le-bon"}, REMOTE_ADDR=address)
+        client.post(
+            "/comptes/login/", {"login": staff.email.upper(), "password": "pas-le-bon"}, REMOTE_ADDR=address
+        )
     response = client.post(
-        "/admin/login/", {"username": "equipe", "password": "mot-de-passe-de-test"}, REMOTE_ADDR="192.0.2.99"
+        "/comptes/login/", {"login": staff.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.99"
     )
-    assert response.status_code == 429
+
+    assert response.status_code == 200
+    assert "Trop de tentatives de connexion échouées" in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
-def test_the_admin_log_in_still_signs_staff_in(client, staff_user):
-    response = client.post(
-        "/admin/login/?next=/admin/", {"username": "equipe", "password": "mot-de-passe-de-test"}
-    )
-    assert response.status_code == 302
-    assert int(client.session["_auth_user_id"]) == staff_user.pk
+def test_the_sites_log_in_still_signs_staff_in_after_their_code(client, staff):
+    response = client.post("/comptes/login/?next=/admin/", {"login": staff.email, "password": PASSWORD})
+    assert response["Location"] == "/comptes/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+
+    response = client.post("/comptes/2fa/authenticate/", {"code": totp_code()})
+
+    assert response["Location"] == "/admin/"
+    assert int(client.session["_auth_user_id"]) == staff.pk
 
 
 def test_a_short_forwarded_header_behind_two_proxies_is_no_error(client, settings):

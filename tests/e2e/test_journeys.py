@@ -10,7 +10,7 @@ from mailing.models import Delivery, MessageKind
 from proposals import services
 from proposals.models import Report
 from tests.e2e.a11y import PASSWORD, log_in
-from tests.factories import ProposalFactory, StaffUserFactory, VerifiedUserFactory
+from tests.factories import ProposalFactory, StaffUserFactory, VerifiedUserFactory, totp_code, verify
 from tests.jobs import run_jobs
 
 OFFENDING = "Un commentaire qui insulte les autres participants."
@@ -57,14 +57,18 @@ def test_staff_hide_a_reported_comment_with_a_reason(site, page, browser_context
     proposal, comment, reporter = _reported_comment()
     _report_in_browser(page, site.url, proposal, comment, reporter)
     report = Report.objects.get()
-    moderator = StaffUserFactory(username="moderatrice")
+    moderator = verify(StaffUserFactory(username="moderatrice"))
 
+    # The admin's log-in is the site's, then the code of the moderator's authenticator app.
     staff_context = browser_context_factory(viewport={"width": 1280, "height": 900})
     staff = staff_context.new_page()
     staff.goto(site.url + "/admin/login/?next=/admin/proposals/report/")
-    staff.locator("input[name=username]").fill(moderator.username)
+    staff.locator("input[name=login]").fill(moderator.email)
     staff.locator("input[name=password]").fill(PASSWORD)
     staff.locator("input[name=password]").press("Enter")
+    staff.wait_for_url(re.compile(r"/comptes/2fa/authenticate/$"))
+    staff.locator("input[name=code]").fill(totp_code())
+    staff.locator("input[name=code]").press("Enter")
     staff.wait_for_url(re.compile(r"/admin/proposals/report/$"))
 
     row = staff.locator("#result_list tbody tr").filter(has_text=OFFENDING[:40])
