@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.browse import browse, page_of
-from core.ratelimit import rate_limit
+from core.ratelimit import is_limited, rate_limit
 from proposals import permissions, services
 from proposals.filters import ProposalFilter
 from proposals.forms import CommentForm, ProposalForm, ReportForm, VoteForm
@@ -113,10 +113,22 @@ def _render_detail(request, proposal, *, comment_form=None, status=200):
 
 @require_POST
 @login_required
-@rate_limit("vote")
 def vote(request, slug):
     proposal = _get_proposal(slug)
-    _require_verified(request)
+    # The rate limit and the verified address are checked here rather than by
+    # @rate_limit and _require_verified alone: an htmx request gets the vote box with the
+    # refusal in it (htmx shows no whole page), a plain one the usual 429 and 403 pages.
+    if is_limited(request, "vote"):
+        if _is_htmx(request):
+            error = _("Trop de votes en peu de temps : patientez une minute avant de recommencer.")
+            return _vote_answer(request, proposal, error=error, status=429)
+        return render(request, "429.html", {"action": "vote"}, status=429)
+    try:
+        _require_verified(request)
+    except PermissionDenied as refusal:
+        if not _is_htmx(request):
+            raise
+        return _vote_answer(request, proposal, error=str(refusal), status=403)
     form = VoteForm(request.POST)
     if not form.is_valid():
         return _vote_answer(request, proposal, error=form.errors["value"][0], status=400)
