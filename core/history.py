@@ -64,7 +64,8 @@ class RoleHistory(models.Model):
         abstract = True
 
 
-_role_without_user = contextvars.ContextVar("history_role_without_user", default=HistoryRole.IMPORT)
+# A change with no one signed in outside an import or the seeds: the team's, by a script.
+_role_without_user = contextvars.ContextVar("history_role_without_user", default=HistoryRole.TEAM)
 
 
 @contextmanager

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.models import LocalAuthority, Partnership, PartnershipKind
 from core.history import last_change_dates
 from evaluation.figures import MINIMUM_REVIEWERS
-from opendata import queries
 from networks.models import Membership, Network
+from opendata import queries
 from opendata.schema import Column, Dataset
 
 # Small value helpers -------------------------------------------------------------------------
