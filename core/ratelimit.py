@@ -16,12 +16,24 @@ from django.shortcuts import render
 DEFAULT_LIMITS = {
     "vote": (60, 60),
     "comment": (10, 60),
+    "comment_edit": (10, 60),
     "propose": (5, 3600),
+    "proposal_edit": (10, 3600),
     "report": (20, 3600),
     "rate": (30, 60),
     "subscribe": (10, 3600),
     "correct": (10, 3600),
 }
+
+
+# Counters per window: the finer, the closer the limit to its window (a limited user
+# waits at most one bucket, a tenth of the window, more than the window itself).
+BUCKETS = 10
+
+
+def _now() -> float:
+    """The clock of the limits (the tests set it)."""
+    return time.time()
 
 
 def _limits() -> dict:
@@ -47,22 +59,54 @@ def client_address(request) -> str:
 
 
 def is_limited(request, action: str) -> bool:
-    """Count this request; True when the user or the address went over the limit."""
+    """Count this request; True when the user or the address went over the limit.
+
+    A sliding window, not fixed ones: fixed minute windows let 2N actions through around
+    a boundary (N at 0:59, N more at 1:00). The window is cut into BUCKETS counters; an
+    action is accepted when the counters of its bucket and the BUCKETS before it (a span a
+    little longer than the window, which contains the window before every moment of the
+    current bucket) hold at most N actions, its own included. So no window of the
+    configured length ever holds more than N accepted actions; a refused action is taken
+    back, so that a user waiting for the limit is not kept out longer by each retry.
+
+    Only `cache.add`, `cache.incr`, `cache.decr` and `cache.get_many`: the same on Redis
+    (atomic increments), the database cache and locmem.
+    """
     count, seconds = _limits()[action]
-    window = int(time.time() // seconds)
-    keys = [f"rl:{action}:ip:{client_address(request)}:{window}"]
+    width = seconds / BUCKETS
+    bucket = int(_now() // width)
+    timeout = int(seconds + 2 * width) + 1
+    owners = [f"ip:{client_address(request)}"]
     if request.user.is_authenticated:
-        keys.append(f"rl:{action}:user:{request.user.pk}:{window}")
-    limited = False
-    for key in keys:
-        cache.add(key, 0, timeout=seconds + 1)
-        try:
-            current = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=seconds + 1)
-            current = 1
-        limited = limited or current > count
+        owners.append(f"user:{request.user.pk}")
+    counted = []
+    earlier = []
+    for owner in owners:
+        prefix = f"rl:{action}:{seconds}:{owner}:"
+        counted.append(prefix + str(bucket))
+        earlier.append([prefix + str(b) for b in range(bucket - BUCKETS, bucket)])
+    totals = [_increment(key, timeout) for key in counted]
+    previous = cache.get_many([key for keys in earlier for key in keys])
+    limited = any(
+        total + sum(previous.get(key, 0) for key in keys) > count
+        for total, keys in zip(totals, earlier, strict=True)
+    )
+    if limited:
+        for key in counted:
+            try:
+                cache.decr(key)
+            except ValueError:  # expired meanwhile: nothing to take back
+                pass
     return limited
+
+
+def _increment(key: str, timeout: int) -> int:
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=timeout)
+        return 1
 
 
 def rate_limit(action: str):
@@ -78,4 +122,3 @@ def rate_limit(action: str):
         return wrapped
 
     return decorator
-

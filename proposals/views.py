@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from core.browse import browse, page_of
@@ -13,6 +14,8 @@ from proposals.forms import CommentForm, ProposalForm, ReportForm, VoteForm
 from proposals.models import Comment, Proposal, Topic, Vote
 
 COMMENTS_PER_PAGE = 20
+# What the public reads in place of a hidden préconisation's title, wherever it would show.
+HIDDEN_TITLE = gettext_lazy("Préconisation masquée par la modération")
 
 
 def _get_proposal(slug) -> Proposal:
@@ -29,6 +32,14 @@ def _require_verified(request):
         raise PermissionDenied(
             _("Vérifiez votre adresse e-mail pour participer : le lien vous a été envoyé à l’inscription.")
         )
+
+
+def _title_for(user, proposal) -> str:
+    """A hidden préconisation's title is read by its author and staff only: a title can
+    carry what moderation hid as well as a text."""
+    if not proposal.is_hidden or user.is_staff or (user.is_authenticated and user.pk == proposal.author_id):
+        return proposal.title
+    return HIDDEN_TITLE
 
 
 def _is_htmx(request) -> bool:
@@ -90,6 +101,7 @@ def _render_detail(request, proposal, *, comment_form=None, status=200):
         "proposals/proposal_detail.html",
         {
             "proposal": proposal,
+            "proposal_title": _title_for(request.user, proposal),
             "tags": proposal.tags.all(),
             "themes": proposal.themes.all(),
             "my_vote": _user_votes(request.user, [proposal]).get(proposal.pk),
@@ -191,6 +203,7 @@ def proposal_create(request):
 
 
 @login_required
+@rate_limit("proposal_edit")
 def proposal_edit(request, slug):
     proposal = _get_proposal(slug)
     if not permissions.can_edit_proposal(request.user, proposal):
@@ -262,11 +275,13 @@ def comment_create(request, slug):
 
 
 @login_required
+@rate_limit("comment_edit")
 def comment_edit(request, pk):
     comment = _get_comment(pk)
     if not permissions.can_edit_comment(request.user, comment):
         raise PermissionDenied(_("Seul l’auteur modifie son commentaire."))
     form = CommentForm(request.POST or None, initial={"body": comment.body, "alignment": comment.alignment})
+    context = {"form": form, "comment": comment, "proposal_title": _title_for(request.user, comment.proposal)}
     if request.method == "POST":
         if form.is_valid():
             services.comment_edit(
@@ -277,8 +292,8 @@ def comment_edit(request, pk):
             )
             messages.success(request, _("Votre commentaire est modifié."))
             return redirect(comment.get_absolute_url())
-        return render(request, "proposals/comment_form.html", {"form": form, "comment": comment}, status=400)
-    return render(request, "proposals/comment_form.html", {"form": form, "comment": comment})
+        return render(request, "proposals/comment_form.html", context, status=400)
+    return render(request, "proposals/comment_form.html", context)
 
 
 @require_POST
