@@ -11,6 +11,7 @@ from django.urls import reverse
 from cooperation.models import LocalAuthority, Partnership
 from core.history import HistoryRole, acting_as
 from evaluation.models import PartnershipAction, PartnershipAssessment
+from tests.archipel.test_html import assert_valid
 from tests.factories import LocalAuthorityFactory
 from tests.pages import visible_text
 
@@ -118,8 +119,10 @@ def test_it_shows_the_actions_and_assessments_including_deleted_ones(client, sta
     assessment.cost = 1500
     assessment.save()
 
-    text = visible_text(client.get(history_url(partnership)))
+    response = client.get(history_url(partnership))
 
+    assert_valid(response, history_url(partnership))
+    text = visible_text(response)
     assert "Suppression : Action « 2022 : Échange scolaire »" in text
     assert "Création : Action « 2022 : Échange scolaire »" in text
     assert "Intitulé — Échange scolaire" in text
@@ -195,3 +198,29 @@ def test_an_import_records_created_rows(tmp_path):
     assert (record.history_type, record.history_role) == ("+", HistoryRole.IMPORT)
     authority = LocalAuthority.objects.get(name="Ciudadnueva")
     assert authority.history.get().history_role == HistoryRole.IMPORT
+
+
+def test_an_admin_save_without_changes_records_nothing(staff_client, partnership):
+    before = partnership.history.count()
+
+    admin_edit(staff_client, partnership)
+
+    assert partnership.history.count() == before
+
+
+def test_the_seeds_are_recorded_once_and_a_reapply_records_only_what_it_changes():
+    from archipel.seeds import seeds_reapply
+
+    atlanta = Partnership.objects.get(slug="toulouse-atlanta")
+    seeded = atlanta.history.get()  # the catalogue of every test database, loaded once
+    assert (seeded.history_type, seeded.history_role) == ("+", HistoryRole.SEED)
+    atlanta.since_note = "Changé par l’équipe."
+    atlanta.save()
+
+    seeds_reapply(["03_partnerships.json"])
+
+    # Only Atlanta's change and the reapply that put it back: the unchanged rows, none.
+    assert Partnership.history.filter(history_type="~").count() == 2
+    record = atlanta.history.latest()
+    assert (record.history_type, record.history_role) == ("~", HistoryRole.SEED)
+    assert record.since_note == seeded.since_note

@@ -13,6 +13,7 @@ from django.utils import timezone
 from cooperation.models import LocalAuthority
 from core.history import HistoryRole, acting_as
 from networks.models import KeyDate, Membership
+from tests.archipel.test_html import assert_valid
 from tests.factories import KeyDateFactory, LocalAuthorityFactory, MembershipFactory
 from tests.pages import visible_text
 
@@ -79,8 +80,10 @@ def test_it_shows_memberships_and_key_dates_including_deleted_ones(client, staff
     assert staff_client.post(url, {"post": "yes"}).status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
-    text = visible_text(client.get(history_url(network)))
+    response = client.get(history_url(network))
 
+    assert_valid(response, history_url(network))
+    text = visible_text(response)
     assert f"Suppression : Adhésion « Villeneuve-Test – {network} »" in text
     assert f"Création : Adhésion « Villeneuve-Test – {network} »" in text
     assert "Collectivité — Villeneuve-Test" in text
