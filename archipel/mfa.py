@@ -48,7 +48,7 @@ class StaffTwoFactorMiddleware:
                 _(
                     "L’administration demande la double authentification : activez-la ici avec une "
                     "application d’authentification (sur votre téléphone), puis notez vos codes de "
-                    "secours. Vous reviendrez ensuite à l’administration."
+                    "récupération. Vous reviendrez ensuite à l’administration."
                 ),
             )
             return redirect("mfa_activate_totp")
