@@ -4,10 +4,17 @@ the moderation queue of reports.
 Moderation goes through `proposals.services` (hide, restore, answer) so the counters
 follow the rows and the e-mails are recorded with the change and sent by the workers. Votes have no admin page on
 purpose: staff see the counts, nobody sees who voted what.
+
+Who does what (the roles of archipel/roles.py): hiding and restoring needs the custom
+permissions `proposals.moderate_proposal` / `proposals.moderate_comment`; a préconisation's
+status and official answer need `proposals.answer_proposal`, its text `proposals.change_proposal`.
+Each admin shows as read-only what the user may not change, offers only the actions the
+user may run, answers 403 to a refused action, and checks again when saving.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -121,15 +128,32 @@ def _reported_targets(queryset):
 
 
 def moderation_actions(targets_of):
-    @admin.action(description=_("Masquer (avec motif)"), permissions=["change"])
+    """ "Masquer" and "Rétablir", for an admin with a `has_moderate_permission(request)`."""
+
+    @admin.action(description=_("Masquer (avec motif)"), permissions=["moderate"])
     def hide(modeladmin, request, queryset):
         return _moderate(modeladmin, request, queryset, targets_of=targets_of, hide=True)
 
-    @admin.action(description=_("Rétablir"), permissions=["change"])
+    @admin.action(description=_("Rétablir"), permissions=["moderate"])
     def restore(modeladmin, request, queryset):
         return _moderate(modeladmin, request, queryset, targets_of=targets_of, hide=False)
 
     return [hide, restore]
+
+
+class RefusedActionsForbidden:
+    """An action of this admin that the user may not run answers 403, where Django would
+    show the list again (or redirect with "no action selected") and leave the user
+    wondering: nothing is written either way."""
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST":
+            known = {getattr(action, "__name__", action) for action in self.actions or []}
+            known |= {name for name, _action in self.admin_site.actions}
+            name = request.POST.get("action", "")
+            if name in known and name not in self.get_actions(request):
+                raise PermissionDenied
+        return super().changelist_view(request, extra_context)
 
 
 # Proposals -------------------------------------------------------------------------------
@@ -151,6 +175,8 @@ class ProposalAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "notify" not in self.fields:  # left out for staff who may not answer
+            return
         # Checked for a first answer; unchecked once voters were told (a typo fix tells nobody).
         told = (
             self.instance.pk and Message.objects.about(self.instance).filter(kind=MessageKind.ANSWER).exists()
@@ -159,7 +185,7 @@ class ProposalAdminForm(forms.ModelForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(RefusedActionsForbidden, admin.ModelAdmin):
     form = ProposalAdminForm
     list_display = [
         "title",
@@ -211,7 +237,50 @@ class ProposalAdmin(admin.ModelAdmin):
     ]
     actions = moderation_actions(_same_objects)
 
+    # What `proposals.change_proposal` lets staff rewrite, and what `proposals.answer_proposal`
+    # lets them answer (the notify box goes with the answer).
+    TEXT_FIELDS = ("topic", "title", "slug", "body", "tags", "themes", "is_official")
     ANSWER_FIELDS = ("status", "official_answer")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or request.user.has_perm(
+            "proposals.answer_proposal"
+        )
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("proposals.moderate_proposal")
+
+    def _writable_fields(self, request, obj) -> set[str]:
+        """The fields the user may write: on `obj`, or on a new préconisation (None)."""
+        fields = set()
+        if request.user.has_perm("proposals.add_proposal" if obj is None else "proposals.change_proposal"):
+            fields.update(self.TEXT_FIELDS)
+        if request.user.has_perm("proposals.answer_proposal"):
+            fields.update([*self.ANSWER_FIELDS, "notify"])
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        writable = self._writable_fields(request, obj)
+        refused = [name for name in (*self.TEXT_FIELDS, *self.ANSWER_FIELDS) if name not in writable]
+        return [*self.readonly_fields, *refused]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if "slug" in self._writable_fields(request, obj) else {}
+
+    def get_fieldsets(self, request, obj=None):
+        if "notify" in self._writable_fields(request, obj):
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field != "notify"]})
+            for name, options in self.fieldsets
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # A declared field stays in a model form whatever its `fields` say.
+        if "notify" not in self._writable_fields(request, obj):
+            form.base_fields.pop("notify", None)
+        return form
 
     def save_model(self, request, obj, form, change):
         """Save only the fields the form changed, and the answer through its service.
@@ -220,7 +289,14 @@ class ProposalAdmin(admin.ModelAdmin):
         lose the votes cast meanwhile; the status and the answer go through
         `services.proposal_answer`, which tells the voters only when staff ask
         (`notify`): the workers send those e-mails once the admin's transaction commits.
+
+        The form leaves out the fields the user may not change (get_readonly_fields); a
+        changed field outside the user's permissions is refused here all the same, inside
+        the admin's transaction, so nothing is written.
         """
+        refused = set(form.changed_data) - self._writable_fields(request, obj if change else None)
+        if refused:
+            raise PermissionDenied
         if not change:
             super().save_model(request, obj, form, change)
             return
@@ -245,7 +321,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(RefusedActionsForbidden, admin.ModelAdmin):
     list_display = ["excerpt", "proposal", "author", "parent_id", "is_hidden", "is_deleted", "created_at"]
     list_filter = ["is_hidden", ("deleted_at", admin.EmptyFieldListFilter), "alignment"]
     list_select_related = ["proposal", "author"]
@@ -270,6 +346,9 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("proposals.moderate_comment")
+
     @admin.display(description=_("extrait"))
     def excerpt(self, obj):
         if obj.is_deleted:
@@ -285,7 +364,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(RefusedActionsForbidden, admin.ModelAdmin):
     list_display = ["target_link", "reason", "details_excerpt", "reporter", "created_at", "resolved_at"]
     list_filter = [("resolved_at", admin.EmptyFieldListFilter), "reason"]
     list_select_related = ["reporter", "proposal", "comment"]
@@ -298,6 +377,12 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_moderate_permission(self, request):
+        """Hiding from the queue acts on the reported préconisations and comments."""
+        return self.has_change_permission(request) and request.user.has_perms(
+            ["proposals.moderate_proposal", "proposals.moderate_comment"]
+        )
 
     @admin.display(description=_("contenu signalé"))
     def target_link(self, obj):

@@ -146,6 +146,13 @@ class Proposal(Moderated, NaturalKeyModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("préconisation")
         verbose_name_plural = _("préconisations")
+        # "change" is too coarse for the roles (archipel/roles.py): a moderator hides and
+        # restores, an answer manager sets the status and the official answer, and
+        # neither rewrites a préconisation.
+        permissions = [
+            ("moderate_proposal", _("Peut masquer et rétablir une préconisation")),
+            ("answer_proposal", _("Peut changer le statut et la réponse officielle d’une préconisation")),
+        ]
         indexes = [
             GinIndex(fields=["search"], name="proposal_search_gin"),
             models.Index(F("votes_for").desc(), F("id").desc(), name="proposal_most_supported"),
@@ -263,6 +270,7 @@ class Comment(Moderated):
         ordering = ["created_at", "pk"]
         verbose_name = _("commentaire")
         verbose_name_plural = _("commentaires")
+        permissions = [("moderate_comment", _("Peut masquer et rétablir un commentaire"))]
         indexes = [
             models.Index(fields=["proposal", "parent", "created_at", "id"], name="comment_thread"),
             models.Index(fields=["author", "-created_at"], name="comment_author_recent"),
