@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from archipel.email_preferences import EmailPreferencesForm
 from archipel.forms import DeleteAccountForm, DisplayNameForm
+from archipel.mfa import has_authenticator_app
 from core.permissions import is_verified
 from evaluation.models import PartnershipReview
 from proposals.models import Comment, Proposal, Vote
@@ -36,9 +37,11 @@ def _page(request, queryset, key: str):
 
 def _render_profile(request, *, name_form=None, status=200):
     user = request.user
-    # Queries: session, user, verified address, then a COUNT and a page for each list.
+    # Queries: session, user, verified address, authenticator app, then a COUNT and a page
+    # for each list.
     context = {
         "verified": is_verified(user),
+        "two_factor_enabled": has_authenticator_app(user),
         "name_form": name_form or DisplayNameForm(instance=user),
         "email_form": EmailPreferencesForm(instance=user),
         "proposals": _page(

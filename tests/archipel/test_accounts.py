@@ -293,15 +293,15 @@ def test_profile_uses_a_fixed_number_of_queries(
             )
 
     logged_in(client, verified_citizen)
-    # session, user, verified address, then COUNT + page for proposals, votes, comments,
-    # and COUNT + page + scores with their axes for reviews of partnerships
+    # session, user, verified address, authenticator app, then COUNT + page for proposals,
+    # votes, comments, and COUNT + page + scores with their axes for reviews of partnerships
     fill(2)
-    response = assert_constant_queries(lambda: client.get("/profil/"), lambda: fill(28), 13)
+    response = assert_constant_queries(lambda: client.get("/profil/"), lambda: fill(28), 14)
     text = visible_text(response)
     assert "(30)" in text
     assert "Mes avis sur les partenariats (10)" in text
     assert "Transition écologique : 3/5" in text
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get("/profil/?p_votes=2&p_commentaires=3&p_avis=2")
     assert response.status_code == 200
     # Each list's page links change its own parameter and keep the other lists' positions.

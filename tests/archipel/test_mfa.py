@@ -287,9 +287,11 @@ def test_a_citizen_turns_it_on_and_off_from_the_profile(client, verified_citizen
     log_in(client, verified_citizen)
 
     profile = client.get("/profil/")
-    html = profile.content.decode()
-    assert "Double authentification" in visible_text(profile)
-    assert f'href="{MFA_INDEX}"' in html
+    assert "Double authentification non activée" in visible_text(profile)
+    assert (
+        f'<a class="button" href="{MFA_INDEX}">Activer la double authentification</a>'
+        in profile.content.decode()
+    )
     index = client.get(MFA_INDEX)
     assert "Aucune application d'authentification active." in visible_text(index)
 
@@ -297,6 +299,12 @@ def test_a_citizen_turns_it_on_and_off_from_the_profile(client, verified_citizen
     assert Authenticator.objects.filter(user=verified_citizen, type="totp").exists()
     assert "L'authentification à l'aide d'une application d'authentification est active." in visible_text(
         client.get(MFA_INDEX)
+    )
+    profile = client.get("/profil/")
+    assert "Double authentification activée" in visible_text(profile)
+    assert (
+        f'<a class="button" href="{MFA_INDEX}">Gérer la double authentification</a>'
+        in profile.content.decode()
     )
     # The next log-in asks for a code.
     client.post(reverse("account_logout"))
@@ -309,6 +317,7 @@ def test_a_citizen_turns_it_on_and_off_from_the_profile(client, verified_citizen
     response = client.post(DEACTIVATE)
     assert response["Location"] == MFA_INDEX
     assert not Authenticator.objects.filter(user=verified_citizen).exists()
+    assert "Double authentification non activée" in visible_text(client.get("/profil/"))
     client.post(reverse("account_logout"))
     assert log_in(client, verified_citizen)["Location"] == reverse("proposals:proposal_list")
 
