@@ -11,15 +11,19 @@ verified and owning nothing here (another citizen); `staff`, a verified catalogu
 `superuser`, verified; the `author` of the proposal or comment, verified; the author with
 an `unverified_author` address; the author whose account is deactivated
 (`deactivated_author`). Staff and superusers have no say here: they moderate in the admin.
+Nor have the staff roles (archipel/roles.py): a `moderator`, an `answer_manager` and an
+`administrator`, verified members of their group, are refused the author's writes over
+HTTP below; what each role may do in the admin is tests/archipel/test_roles.py's matrix.
 """
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from archipel.roles import ADMINISTRATOR, ANSWER_MANAGER, MODERATOR
 from cooperation.models import Theme
 from core.permissions import is_verified
 from evaluation.permissions import can_review
@@ -70,6 +74,17 @@ def _owner(role):
     return user
 
 
+STAFF_ROLES = {"moderator": MODERATOR, "answer_manager": ANSWER_MANAGER, "administrator": ADMINISTRATOR}
+
+
+def _role_member(group_name):
+    """A verified staff member whose permissions are their role's group only."""
+    user = verify(StaffUserFactory())
+    user.user_permissions.clear()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
 def _actor(role, owner=None):
     if role == "anonymous":
         return AnonymousUser()
@@ -81,6 +96,8 @@ def _actor(role, owner=None):
         return verify(StaffUserFactory())
     if role == "superuser":
         return VerifiedUserFactory(is_staff=True, is_superuser=True)
+    if role in STAFF_ROLES:
+        return _role_member(STAFF_ROLES[role])
     assert role in {"citizen", "deactivated"}, role
     user = VerifiedUserFactory()
     if role == "deactivated":
@@ -478,6 +495,8 @@ REFUSALS = [
     ("edit_comment", "citizen", "visible", 403),
     ("edit_comment", "staff", "visible", 403),
     ("edit_comment", "superuser", "visible", 403),
+    ("edit_comment", "moderator", "visible", 403),
+    ("edit_comment", "administrator", "visible", 403),
     ("edit_comment", "author", "hidden", 403),
     ("edit_comment", "author", "deleted", 403),
     ("delete_comment", "anonymous", "visible", LOGIN),
@@ -486,6 +505,8 @@ REFUSALS = [
     ("delete_comment", "citizen", "visible", 403),
     ("delete_comment", "staff", "visible", 403),
     ("delete_comment", "superuser", "visible", 403),
+    ("delete_comment", "moderator", "visible", 403),
+    ("delete_comment", "administrator", "visible", 403),
     ("delete_comment", "author", "deleted", 403),
     ("report_proposal", "anonymous", "published", LOGIN),
     ("report_proposal", "deactivated", "published", LOGIN),
@@ -508,6 +529,9 @@ REFUSALS = [
     ("edit_proposal", "citizen", "published", 403),
     ("edit_proposal", "staff", "published", 403),
     ("edit_proposal", "superuser", "published", 403),
+    ("edit_proposal", "moderator", "published", 403),
+    ("edit_proposal", "answer_manager", "published", 403),
+    ("edit_proposal", "administrator", "published", 403),
     ("edit_proposal", "author", "voted", 403),
     ("edit_proposal", "author", "withdrawn", 403),
     ("edit_proposal", "author", "hidden", 403),
@@ -518,6 +542,9 @@ REFUSALS = [
     ("withdraw_proposal", "citizen", "published", 403),
     ("withdraw_proposal", "staff", "published", 403),
     ("withdraw_proposal", "superuser", "published", 403),
+    ("withdraw_proposal", "moderator", "published", 403),
+    ("withdraw_proposal", "answer_manager", "published", 403),
+    ("withdraw_proposal", "administrator", "published", 403),
     ("withdraw_proposal", "author", "rejected", 403),
     ("withdraw_proposal", "author", "withdrawn", 403),
     ("withdraw_proposal", "citizen", "official", 403),
