@@ -1,14 +1,33 @@
 """Forms of the citizen's own page (/profil/): display name and account deletion."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 
-from archipel.models import User
+from archipel.models import User, name_key
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
-# Names that would pass for the site or for a deleted account in a thread.
-RESERVED_DISPLAY_NAMES = {"compte supprimé", "compte supprime", "archipel", "archipel citoyen"}
+# Names that would pass for the site, its team, the city or a deleted account in a
+# thread: a name is refused when its folded form (archipel.models.name_key: no case,
+# accents, punctuation nor spaces) contains one of these. Staff name themselves in the
+# admin.
+RESERVED_NAME_PARTS = (
+    "archipel",
+    "equipe",
+    "moderat",  # modération, modérateur, modératrice
+    "administrat",  # administrateur, administration
+    "comptesupprime",
+    "anonyme",
+    "villedetoulouse",
+    "mairiedetoulouse",
+    "toulousemetropole",
+    "officiel",
+)
+# The usernames of accounts that chose no name (archipel.adapters.populate_username).
+NAMELESS_ACCOUNT = re.compile(r"citoyen[0-9a-f]{8}")
 
 
 class DisplayNameForm(forms.ModelForm):
@@ -40,8 +59,18 @@ class DisplayNameForm(forms.ModelForm):
 
     def clean_display_name(self):
         name = " ".join(self.cleaned_data["display_name"].split())
-        if name.casefold() in RESERVED_DISPLAY_NAMES:
+        # Folded by the database, as the stored name_key is: one folding, in one place.
+        folded = User.objects.annotate(key=name_key(Value(name))).values_list("key", flat=True).first()
+        if not folded:
+            raise ValidationError(
+                _("Le nom affiché doit contenir au moins une lettre ou un chiffre."), code="empty"
+            )
+        if any(part in folded for part in RESERVED_NAME_PARTS) or NAMELESS_ACCOUNT.fullmatch(folded):
             raise ValidationError(_("Ce nom est réservé ; choisissez-en un autre."), code="reserved")
+        if User.objects.filter(name_key=folded).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("Ce nom est déjà celui d’un autre participant ; choisissez-en un autre."), code="taken"
+            )
         return name
 
 

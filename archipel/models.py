@@ -1,8 +1,35 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.search import sort_key
+
+# What a name is once folded: every character that is not a letter or a digit goes
+# (ASCII punctuation, spaces and controls, Latin-1 signs such as « » ·, the general
+# punctuation block with its dashes, quotes and spaces, CJK punctuation). Listed rather
+# than [^[:alnum:]], whose meaning depends on the server's locale.
+NAME_NOISE = r"[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u3000-\u303f]+"
+
+
+def name_key(expression):
+    """A public name folded for comparison: case, accents, punctuation and spaces
+    ("Jeanne Dupont-Léger", "jeanne dupont leger" and "JEANNE_DUPONT.LEGER" are one
+    name). Lower again after unaccenting: a server in the C locale lowers ASCII only."""
+    return models.Func(
+        Lower(sort_key(expression)),
+        models.Value(NAME_NOISE),
+        models.Value(""),
+        models.Value("g"),
+        function="regexp_replace",
+        output_field=models.TextField(),
+    )
+
+
+def public_name_key():
+    """The folded public name of a user: the display name, or the username without one."""
+    return name_key(Coalesce(NullIf(models.F("display_name"), models.Value("")), models.F("username")))
 
 
 class User(AbstractUser):
@@ -22,6 +49,14 @@ class User(AbstractUser):
             "Un courriel quand une préconisation que vous avez proposée ou votée reçoit une réponse."
         ),
     )
+    # Unique: nobody shows another account's name, whatever its case, accents or
+    # punctuation (archipel/forms.py says so in French before the database refuses).
+    name_key = models.GeneratedField(
+        expression=public_name_key(),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("nom public replié"),
+    )
     email_moderation = models.BooleanField(
         _("décisions de modération"),
         default=True,
@@ -38,7 +73,14 @@ class User(AbstractUser):
                 condition=~models.Q(email=""),
                 name="user_email_unique_ci",
                 violation_error_message=_("Un compte existe déjà avec cette adresse e-mail."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["name_key"],
+                name="user_public_name_unique_folded",
+                violation_error_message=_(
+                    "Ce nom est déjà celui d’un autre participant ; choisissez-en un autre."
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -142,6 +142,12 @@ def user_rows(rng: random.Random, clock: Clock, citizens: Citizens, password: st
     """The demo citizens, joined over the history in id order; `password` is one hash for all."""
     joined = sorted(clock.between(rng, 0) for _ in range(citizens.count))
     names = [f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAME_INITIALS)}." for _ in range(citizens.count)]
+    # Display names are unique (archipel.models.User.name_key): "Marie D.", "Marie D. 2"…
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            names[i] = f"{name} {seen[name]}"
     for i in range(citizens.count):
         yield UserRow(
             id=citizens.first_id + i,
