@@ -123,3 +123,24 @@ def test_the_api_gives_no_average_under_the_threshold(client, atlanta):
     rate(atlanta, [2] * (MINIMUM_REVIEWERS - 1), prefix="plus")
     data = client.get("/api/evaluations/toulouse-atlanta/").json()
     assert (data["rating_average"], data["reviewer_count"]) == (2.4, 5)
+
+
+def test_the_migration_forgets_the_averages_stored_under_the_threshold(atlanta):
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("evaluation.migrations.0003_ratings_from_five_reviewers")
+    hanoi = Partnership.objects.get(slug="toulouse-hanoi")
+    rate(atlanta, [4], prefix="avant")
+    rate(hanoi, [2] * MINIMUM_REVIEWERS, prefix="hanoi")
+    # As refresh_summaries stored it before: one citizen's score as the average.
+    Partnership.objects.filter(pk=atlanta.pk).update(rating_average=4)
+
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FORGET_AVERAGES_UNDER_THE_THRESHOLD)
+
+    atlanta.refresh_from_db()
+    hanoi.refresh_from_db()
+    assert (atlanta.reviewer_count, atlanta.rating_average) == (1, None)
+    assert str(hanoi.rating_average) == "2.00"
