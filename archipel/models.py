@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
@@ -85,6 +86,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.public_name
+
+    def clean(self):
+        """Another account's public name is refused in French wherever a form saves a user
+        (the profile, the admin): the unique constraint on name_key is not validated by
+        forms that do not show it, and would otherwise answer an IntegrityError."""
+        super().clean()
+        folded = name_key(models.Value(self.display_name or self.username))
+        if User.objects.filter(name_key=folded).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"display_name": _("Ce nom est déjà celui d’un autre participant ; choisissez-en un autre.")},
+                code="taken",
+            )
 
     @property
     def public_name(self) -> str:

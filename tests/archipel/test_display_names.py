@@ -159,3 +159,20 @@ def test_the_migration_folds_the_names_there_and_renames_the_later_duplicates():
         assert len(keys) == len(set(keys))
     finally:
         User.objects.filter(username__startswith="citoyen-0000000").delete()
+
+
+def test_the_admins_form_refuses_another_accounts_name_in_french(jeanne, staff_user):
+    """The admin's user form validates the model (User.clean), as the profile's does."""
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    other = UserFactory(display_name="Paul")
+    request = RequestFactory().get("/")
+    request.user = staff_user
+    form_class = site._registry[User].get_form(request, other, fields=["username", "display_name"])
+    form = form_class({"username": other.username, "display_name": "JEANNE dupont leger"}, instance=other)
+
+    assert not form.is_valid()
+    assert form.errors["display_name"] == [TAKEN]
+    other.refresh_from_db()
+    assert other.display_name == "Paul"
