@@ -113,15 +113,61 @@ def history_model(model):
 class HistoryAdmin(SimpleHistoryAdmin):
     """The admin of a model that keeps a history (names of who changed what, for staff).
 
-    Saving a form that changed none of the recorded fields records nothing (many-to-many
-    fields are not recorded)."""
+    One record per save, made once the many-to-many fields are saved too (the signals
+    would make one per field added to and one per field removed from); a form that
+    changed no recorded field records nothing.
+    """
 
     def save_model(self, request, obj, form, change):
-        recorded = {f.name for f in history_model(type(obj)).tracked_fields}
-        if change and not recorded.intersection(form.changed_data):
-            obj.save_without_historical_record()
-        else:
-            super().save_model(request, obj, form, change)
+        obj.skip_history_when_saving = True  # recorded in save_related, after the many-to-many
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            if hasattr(obj, "skip_history_when_saving"):
+                del obj.skip_history_when_saving
+        historical = history_model(type(obj))
+        recorded = {f.name for f in historical.tracked_fields}
+        recorded |= {f.name for f in historical._history_m2m_fields}
+        if not change or recorded.intersection(form.changed_data):
+            _record_now(obj, historical, role_of(request.user), update=change)
+
+    def revert_disabled(self, request, obj=None):
+        # Its form saves past save_related, where the record is made: staff read the
+        # former values in the history and edit them back.
+        return True
+
+
+def _record_now(obj, historical, role: HistoryRole, *, update: bool) -> None:
+    manager = getattr(type(obj), type(obj)._meta.simple_history_manager_attribute)
+    records = manager.bulk_history_create(
+        [obj], update=update, custom_historical_attrs={"history_role": role}
+    )
+    _record_many_to_many(historical, records)
+
+
+def _record_many_to_many(historical, records) -> None:
+    """What bulk_history_create leaves out: each record's many-to-many rows, a query per
+    field (and one insert)."""
+    pk = historical.instance_type._meta.pk.attname
+    for m2m_field in historical._history_m2m_fields:
+        through = m2m_field.remote_field.through
+        source = m2m_field.m2m_field_name()
+        rows = defaultdict(list)
+        for row in through.objects.filter(**{f"{source}__in": [getattr(r, pk) for r in records]}):
+            rows[getattr(row, f"{source}_id")].append(row)
+        copied = getattr(historical, m2m_field.name).model
+        copied.objects.bulk_create(
+            [
+                copied(history=record, **{f.attname: getattr(row, f.attname) for f in through._meta.fields})
+                for record in records
+                for row in rows[getattr(record, pk)]
+            ],
+            batch_size=1000,
+        )
 
 
 # Rows written without signals: loaddata (raw saves) and bulk_create ---------------------
@@ -136,6 +182,8 @@ def recording_loaded_rows(role: HistoryRole):
     def collect(sender, instance, created, raw=False, **kwargs):
         if raw and keeps_history(sender):
             loaded[sender][instance.pk] = (instance, created)
+            # loaddata sets the many-to-many next: no record per field, one below.
+            instance.skip_history_when_saving = True
 
     post_save.connect(collect, weak=False, dispatch_uid="core.history.recording_loaded_rows")
     try:
@@ -148,9 +196,10 @@ def recording_loaded_rows(role: HistoryRole):
         updated = _changed_since_recorded(model, [i for i, was_created in rows.values() if not was_created])
         for objs, update in ((created, False), (updated, True)):
             if objs:
-                manager.bulk_history_create(
+                records = manager.bulk_history_create(
                     objs, batch_size=1000, update=update, custom_historical_attrs={"history_role": role}
                 )
+                _record_many_to_many(history_model(model), records)
 
 
 def _changed_since_recorded(model, instances) -> list:
@@ -188,10 +237,12 @@ def record_created_after(model, after_pk: int, role: HistoryRole, *, batch_size:
     for obj in rows.iterator(chunk_size=batch_size):
         batch.append(obj)
         if len(batch) == batch_size:
-            manager.bulk_history_create(batch, custom_historical_attrs={"history_role": role})
+            records = manager.bulk_history_create(batch, custom_historical_attrs={"history_role": role})
+            _record_many_to_many(manager.model, records)
             recorded, batch = recorded + len(batch), []
     if batch:
-        manager.bulk_history_create(batch, custom_historical_attrs={"history_role": role})
+        records = manager.bulk_history_create(batch, custom_historical_attrs={"history_role": role})
+        _record_many_to_many(manager.model, records)
         recorded += len(batch)
     return recorded
 
@@ -307,7 +358,18 @@ def _records_with_previous(historical, ids) -> dict:
         # Never a name: who made a change is for the admin only.
         .defer("history_user")
     )
-    return {row.history_id: row for row in rows}
+    records = {row.history_id: row for row in rows}
+    for m2m_field in historical._history_m2m_fields:
+        # One query per many-to-many field: the names each record held, sorted.
+        copied = getattr(historical, m2m_field.name).model
+        target = m2m_field.m2m_reverse_field_name()
+        names = defaultdict(list)
+        for row in copied.objects.filter(history_id__in=list(records)).select_related(target):
+            names[row.history_id].append(_shown(row._meta.get_field(target), row))
+        for history_id, record in records.items():
+            record.m2m_names = getattr(record, "m2m_names", {})
+            record.m2m_names[m2m_field.name] = sorted(names[history_id])
+    return records
 
 
 ACTIONS = {
@@ -346,6 +408,17 @@ def _entry(subject, source: _Source, records: dict, history_id) -> HistoryEntry:
             previous is not None or new
         ):
             entry.changes.append(Change(field=capfirst(f.verbose_name), old=old or "—", new=new or "—"))
+    for m2m_field in record._history_m2m_fields:
+        new = record.m2m_names[m2m_field.name]
+        old = previous.m2m_names[m2m_field.name] if previous is not None else []
+        if new != old:
+            entry.changes.append(
+                Change(
+                    field=capfirst(m2m_field.verbose_name),
+                    old=", ".join(old) or "—",
+                    new=", ".join(new) or "—",
+                )
+            )
     return entry
 
 

@@ -80,7 +80,7 @@ class Network(NaturalKeyModel):
 
     objects = NaturalKeyManager.from_queryset(NetworkQuerySet)()
     # search is computed by PostgreSQL from the texts.
-    history = HistoricalRecords(bases=[RoleHistory], excluded_fields=["search"])
+    history = HistoricalRecords(bases=[RoleHistory], excluded_fields=["search"], m2m_fields=["themes"])
 
     class Meta:
         ordering = [sort_key("name")]

@@ -216,6 +216,7 @@ class Partnership(NaturalKeyModel):
             "rating_average",
             "reviewer_count",
         ],
+        m2m_fields=["themes", "action_fields", "sdgs", "sources"],
     )
 
     class Meta:

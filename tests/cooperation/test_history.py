@@ -12,7 +12,7 @@ from cooperation.models import LocalAuthority, Partnership
 from core.history import HistoryRole, acting_as
 from evaluation.models import PartnershipAction, PartnershipAssessment
 from tests.archipel.test_html import assert_valid
-from tests.factories import LocalAuthorityFactory
+from tests.factories import LocalAuthorityFactory, ThemeFactory
 from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -177,8 +177,9 @@ def test_it_pages_with_a_fixed_number_of_queries(client, partnership, assert_con
             partnership.save()
 
     change(2)
-    # partnership, count, page's index, the partnership's records, the actions' records
-    assert_constant_queries(lambda: client.get(history_url(partnership)), lambda: change(30), 5)
+    # partnership, count, page's index, the partnership's records and their axes, fields
+    # of action, SDGs and sources, the actions' records
+    assert_constant_queries(lambda: client.get(history_url(partnership)), lambda: change(30), 9)
 
 
 def test_an_import_records_created_rows(tmp_path):
@@ -208,12 +209,15 @@ def test_an_admin_save_without_changes_records_nothing(staff_client, partnership
     assert partnership.history.count() == before
 
 
-def test_the_seeds_are_recorded_once_and_a_reapply_records_only_what_it_changes():
+def test_the_seeds_are_recorded_once_and_a_reapply_records_only_what_it_changes(client):
     from archipel.seeds import seeds_reapply
 
     atlanta = Partnership.objects.get(slug="toulouse-atlanta")
     seeded = atlanta.history.get()  # the catalogue of every test database, loaded once
     assert (seeded.history_type, seeded.history_role) == ("+", HistoryRole.SEED)
+    classified = Partnership.objects.filter(sources__isnull=False).distinct().first()
+    sources = ", ".join(sorted(source.title for source in classified.sources.all()))
+    assert f"Sources — {sources}" in visible_text(client.get(history_url(classified)))  # with its sources
     atlanta.since_note = "Changé par l’équipe."
     atlanta.save()
 
@@ -224,3 +228,16 @@ def test_the_seeds_are_recorded_once_and_a_reapply_records_only_what_it_changes(
     record = atlanta.history.latest()
     assert (record.history_type, record.history_role) == ("~", HistoryRole.SEED)
     assert record.since_note == seeded.since_note
+
+
+def test_it_records_a_change_of_axes_once_with_the_other_fields(client, staff_client, partnership):
+    kept, added = ThemeFactory(name="Axe gardé"), ThemeFactory(name="Axe ajouté")
+    partnership.themes.set([kept])
+    before = partnership.history.count()
+
+    admin_edit(staff_client, partnership, themes=[kept.pk, added.pk], since_note="Date revue.")
+
+    assert partnership.history.count() == before + 1  # one record, not one per field touched
+    text = visible_text(client.get(history_url(partnership)))
+    assert "Axes Axe gardé Axe ajouté, Axe gardé" in text
+    assert "Note sur la date — Date revue." in text

@@ -124,8 +124,8 @@ def test_it_pages_with_a_fixed_number_of_queries(client, network, assert_constan
             network.save()
 
     change(2)
-    # network, count, page's index, the network's records, the key dates' records
-    response = assert_constant_queries(lambda: client.get(history_url(network)), lambda: change(30), 5)
+    # network, count, page's index, the network's records and their axes, the key dates' records
+    response = assert_constant_queries(lambda: client.get(history_url(network)), lambda: change(30), 6)
     assert "Page 1 sur 4" in visible_text(response)
 
 
