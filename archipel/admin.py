@@ -13,3 +13,24 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("Profil public"), {"fields": ["display_name"]}),
     ]
+
+    # Superusers aside: an administrator (a staff member with the user permissions of the
+    # "Administrateur" role) must not make anyone a superuser, themselves included, nor
+    # change or delete a superuser's account (its password, its address).
+    SUPERUSER_ONLY_FIELDS = ("is_superuser",)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in self.SUPERUSER_ONLY_FIELDS if f not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

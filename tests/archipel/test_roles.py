@@ -538,3 +538,45 @@ def test_the_migration_can_run_again_and_restores_the_roles():
     for role in ROLES:
         assert _group_permissions(role) == role_permissions(role)
     assert Permission.objects.filter(codename__in=["moderate_proposal", "answer_proposal"]).count() == 2
+
+
+def test_an_administrator_makes_nobody_superuser_and_leaves_superusers_alone():
+    """Superusers aside: the Administrateur role may manage accounts, not raise one (its
+    own included) to superuser, nor change or delete a superuser's account."""
+    administrator = _member(ADMINISTRATOR)
+    client = _client(administrator)
+    citizen = UserFactory(username="citoyenne-promue")
+    superuser = UserFactory(username="racine", is_staff=True, is_superuser=True)
+
+    form = client.get(reverse("admin:archipel_user_change", args=[citizen.pk]))
+    assert form.status_code == 200
+    assert "is_superuser" not in form.context["adminform"].form.fields
+    for user in [citizen, administrator]:
+        data = {
+            "username": user.username,
+            "email": user.email,
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+            "display_name": "",
+        }
+        client.post(reverse("admin:archipel_user_change", args=[user.pk]), data)
+        user.refresh_from_db()
+        assert not user.is_superuser, user.username
+
+    for view in ["change", "delete"]:
+        assert client.get(reverse(f"admin:archipel_user_{view}", args=[superuser.pk])).status_code == 403
+    password = superuser.password
+    assert (
+        client.post(reverse("admin:archipel_user_delete", args=[superuser.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[superuser.pk]),
+        {"password1": "nouveau-mot-de-passe-42", "password2": "nouveau-mot-de-passe-42"},
+    )
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.password == password and superuser.is_superuser
