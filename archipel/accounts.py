@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -82,7 +83,14 @@ def display_name(request):
     form = DisplayNameForm(request.POST, instance=request.user)
     if not form.is_valid():
         return _render_profile(request, name_form=form, status=400)
-    form.save()
+    try:
+        with transaction.atomic():
+            form.save()
+    except IntegrityError:  # the same name taken by someone else meanwhile (User.name_key)
+        form.add_error(
+            "display_name", _("Ce nom est déjà celui d’un autre participant ; choisissez-en un autre.")
+        )
+        return _render_profile(request, name_form=form, status=400)
     messages.success(
         request, _("Votre nom affiché est maintenant « %(name)s ».") % {"name": form.instance.display_name}
     )

@@ -176,3 +176,16 @@ def test_the_admins_form_refuses_another_accounts_name_in_french(jeanne, staff_u
     assert form.errors["display_name"] == [TAKEN]
     other.refresh_from_db()
     assert other.display_name == "Paul"
+
+
+def test_a_name_taken_at_the_same_moment_is_refused_in_french_not_a_500(
+    jeanne, verified_citizen, monkeypatch
+):
+    """Both forms checked the name free; the database takes the first one only."""
+    monkeypatch.setattr(User, "clean", lambda self: None)  # the check both passed
+    response = _post_name(verified_citizen, "Jeanne Dupont Léger")
+
+    assert response.status_code == 400
+    assert "Ce nom est déjà celui d’un autre participant" in visible_text(response)
+    verified_citizen.refresh_from_db()
+    assert verified_citizen.display_name != "Jeanne Dupont Léger"

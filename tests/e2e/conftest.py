@@ -6,6 +6,7 @@ import tempfile
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -58,8 +59,12 @@ def browser_context_factory():
             context.close()
 
 
-# What Django's flush fills again itself (post_migrate) or leaves alone: never copied back.
-NOT_SNAPSHOTTED = {"django_content_type", "auth_permission", "django_migrations"}
+# What Django's flush leaves alone: never copied back.
+NOT_SNAPSHOTTED = {"django_migrations"}
+# What flush's post_migrate fills again, with other ids than the first migrate gave them
+# (the roles migration made some permissions first): emptied before the copy goes back,
+# so that the groups' permissions point at the same rows as at first.
+REFILLED = ["auth_permission", "django_content_type"]
 _catalogue = {}  # table -> its rows in PostgreSQL's COPY text format, once loaded
 
 
@@ -78,11 +83,13 @@ def _restore_catalogue():
     models = [model for model in apps.get_models() if model._meta.db_table in _catalogue]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(f"TRUNCATE {', '.join(REFILLED)} CASCADE")
         for table, rows in _catalogue.items():
             with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} FROM STDIN") as copy:
                 copy.write(rows)
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

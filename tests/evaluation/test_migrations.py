@@ -48,7 +48,9 @@ def test_moving_the_evaluation_keeps_every_row_and_content_type():
     ContentType.objects.get_for_model(PartnershipReview)  # made by migrate, as in production
     try:
         old = migrate(BEFORE)
-        assert table_names() == tables  # going back changed no table either
+        # Going back changed none of the moved tables (later migrations' own tables, the
+        # history's and the corrections', go with them).
+        assert {f"cooperation_{model}" for model in MOVED} <= table_names() <= tables
         assert not ContentType.objects.filter(app_label="evaluation", model__in=MOVED).exists()
         Action = old.get_model("cooperation", "PartnershipAction")
         Assessment = old.get_model("cooperation", "PartnershipAssessment")

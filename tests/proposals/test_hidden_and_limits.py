@@ -182,3 +182,14 @@ def test_proposal_edits_are_rate_limited_with_a_french_page(settings, verified_c
     assert "Trop de demandes" in visible_text(response)
     own.refresh_from_db()
     assert own.body == "Version 2."
+
+
+def test_a_citizens_own_lists_do_not_show_a_hidden_title_they_did_not_write(proposal, author, voter):
+    services.vote_cast(proposal=proposal, user=voter, value="pour")
+    services.comment_post(proposal=proposal, user=voter, body="Mon avis sur ce texte.")
+    services.moderation_hide(target=proposal, reason=REASON)
+
+    profile = visible_text(_client(voter).get("/profil/"))
+    assert TITLE not in profile
+    assert profile.count(NEUTRAL) == 2  # "mes votes" and "mes commentaires"
+    assert TITLE in visible_text(_client(author).get("/profil/"))  # the author still sees it
