@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from cooperation import countries as iso
 from cooperation.models import AuthorityKind, Country, LocalAuthority, Partnership, PartnershipKind
+from core.streaming import spreadsheet_original
 
 HEADER = ["city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2"]
 BATCH_SIZE = 2000
@@ -260,6 +261,7 @@ def twinnings_import(
 
         def side(cells: list[str], number: int, problems: list[str]):
             name, country_raw, lat_raw, lng_raw = (cell.strip() for cell in cells)
+            name = spreadsheet_original(name)  # our own export neutralised a leading "=", "-"…
             city, country_col, lat_col, lng_col = HEADER[(number - 1) * 4 : number * 4]
             if not name:
                 problems.append(f"nom de la collectivité manquant ({city})")

@@ -31,6 +31,14 @@ def spreadsheet_safe(value):
     return value
 
 
+def spreadsheet_original(value: str) -> str:
+    """What `spreadsheet_safe` wrote, read back: a file we exported (partenariats.csv)
+    imports unchanged."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
     """The header, then each row, as CSV lines, one at a time: a big file never sits in memory.
 

@@ -289,3 +289,14 @@ def test_the_service_raises_on_a_wrong_header(tmp_path):
 def test_an_unknown_kind_is_refused_by_the_command(csv_file):
     with pytest.raises(CommandError):
         run_command(csv_file, "--kind", "amitie")
+
+
+def test_a_name_our_csv_export_neutralised_imports_as_it_was(tmp_path):
+    """partenariats.csv writes "'-Sainte-Foy" for a name starting with "-" (a
+    spreadsheet would run it); reading our own file back gives the name unchanged."""
+    path = write_csv(tmp_path, rows=["Albi,FR,43.93,2.15,'-Vila Nova,PT,41.1,-8.6"])
+
+    run_command(str(path))
+
+    assert LocalAuthority.objects.filter(name="-Vila Nova").exists()
+    assert not LocalAuthority.objects.filter(name__startswith="'").exists()
