@@ -28,6 +28,8 @@ PAGES = {
     "preconisations": "/preconisations/",
     "inscription": "/comptes/signup/",
     "english-partners": "/en/partenariats/?type=jumelage",
+    "historique": "/partenariats/toulouse-bologne/historique/",
+    "reseau-historique": "/reseaux/aeropostale/historique/",
 }
 WIDTHS = {"telephone": 390, "bureau": 1280}
 

@@ -6,7 +6,6 @@ import tempfile
 
 import pytest
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -89,6 +88,8 @@ def _restore_catalogue():
                 copy.write(rows)
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
+    from django.contrib.contenttypes.models import ContentType  # scripts/screenshots.py imports this module
+
     ContentType.objects.clear_cache()
 
 
