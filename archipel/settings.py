@@ -207,6 +207,8 @@ if env.str("REDIS_URL", ""):
 # it at most PAGE_CACHE_TIMEOUT seconds (what a page shows that no write changes, such
 # as "il y a 3 jours", is never older than that).
 PAGE_CACHE_CONTENT_APPS = ["archipel", "cooperation", "evaluation", "networks", "proposals"]
+# Never looked up nor kept: the probes answer for this instance, now; the admin is staff's.
+PAGE_CACHE_NEVER = ("/sante/", "/vie/", "/admin/")
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", 60, validate=validate.Range(min=0))
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", 300, validate=validate.Range(min=1))
 

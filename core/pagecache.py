@@ -126,6 +126,7 @@ def changed(tables=frozenset()) -> None:
 def is_anonymous_read(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
+        and not request.path_info.startswith(settings.PAGE_CACHE_NEVER)
         and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
         and "Authorization" not in request.headers
     )

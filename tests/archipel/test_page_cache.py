@@ -107,6 +107,15 @@ def test_each_address_and_language_is_a_page_of_its_own(client):
     assert "Barcelone" in visible_text(client.get("/partenariats/?pays=ES"))
 
 
+@pytest.mark.parametrize("url", ["/sante/", "/vie/", "/admin/"])
+def test_probes_and_the_admin_never_touch_the_page_cache(client, url, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10) as captured:
+        response = client.get(url)
+    assert "X-Page-Cache" not in response
+    assert not any("archipel_pages" in query["sql"] for query in captured.captured_queries)
+    assert caches["pages"].get(pagecache.GENERATION_KEY) is None  # not even looked up
+
+
 def test_answers_other_than_200_are_not_stored(client):
     assert client.get("/cette-page-n-existe-pas/").status_code == 404
     again = client.get("/cette-page-n-existe-pas/")
