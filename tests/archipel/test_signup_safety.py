@@ -3,19 +3,18 @@ commits) gets one account and no error page; the answer's timing does not tell w
 an address already has an account (the production password hasher, real requests)."""
 
 import statistics
-import threading
 import time
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 
 from archipel.models import User
 from mailing.models import Delivery
 from tests.factories import VerifiedUserFactory
+from tests.threads import run_at_once
 
 SIGNUP = "/comptes/signup/"
 PASSWORD = "Jumelage-Toulouse-1962!"
@@ -33,35 +32,12 @@ def _sign_up(client: Client, email: str):
     return client.post(SIGNUP, {"email": email, "password1": PASSWORD, "password2": PASSWORD})
 
 
-def _run_at_once(calls):
-    """Run each call in its own thread, released together by a barrier; return the
-    results and the errors."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_one_address_signed_up_many_times_at_once_gets_one_account_and_no_error_page():
     # Transactional tests end with a flush: put the session's catalogue back first.
     call_command("load_catalogue", verbosity=0)
 
-    responses, errors = _run_at_once([lambda: _sign_up(Client(), "Course@Example.org")] * 8)
+    responses, errors = run_at_once([lambda: _sign_up(Client(), "Course@Example.org")] * 8)
 
     assert errors == []
     assert [response.status_code for response in responses] == [302] * 8

@@ -16,7 +16,7 @@ from mailing.models import Delivery, DeliveryState, Message, MessageKind
 from newsletter import services, tokens
 from newsletter.models import Bulletin, Subscription
 from tests.jobs import queued_jobs, run_jobs
-from tests.proposals.test_services import _run_at_once
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +221,7 @@ def test_eight_simultaneous_sign_ups_of_one_address_send_one_mail():
     def sign_up():
         results.append(services.subscription_request(email="Camille@example.org", language="fr"))
 
-    errors = _run_at_once([sign_up] * 8)
+    _, errors = run_at_once([sign_up] * 8)
 
     assert errors == []
     assert sorted(results) == [False] * 7 + [True]
@@ -243,7 +243,7 @@ def test_a_bulletin_sent_from_two_places_at_once_leaves_once():
     run_jobs()
     bulletin = Bulletin.objects.create(subject="Double clic", body="Une seule fois.")
 
-    errors = _run_at_once([lambda: services.bulletin_send(bulletin=bulletin)] * 4)
+    _, errors = run_at_once([lambda: services.bulletin_send(bulletin=bulletin)] * 4)
 
     assert len(errors) == 3 and all(isinstance(error, ValidationError) for error in errors)
     [message] = Message.objects.filter(kind=MessageKind.BULLETIN)

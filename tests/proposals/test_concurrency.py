@@ -2,42 +2,17 @@
 one title proposed by many citizens at once gets distinct slugs and no error; one
 citizen's double submission publishes one préconisation."""
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 
 from proposals import services
 from proposals.models import Proposal, Topic
 from tests.factories import VerifiedUserFactory
+from tests.threads import run_at_once
 
 TITLE = "Des jumelages pour le climat"
 BODY = "Que chaque jumelage porte un projet pour le climat."
-
-
-def _run_at_once(calls):
-    """Run each call in its own thread, released together by a barrier; return the
-    results and the errors."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 @pytest.fixture
@@ -54,7 +29,7 @@ def test_it_gives_distinct_slugs_to_one_title_proposed_by_many_citizens_at_once(
     def propose(user):
         return lambda: services.proposal_create(user=user, topic=catalogue, title=TITLE, body=BODY)
 
-    results, errors = _run_at_once([propose(user) for user in users])
+    results, errors = run_at_once([propose(user) for user in users])
 
     assert errors == []
     proposals = Proposal.objects.filter(title=TITLE)
@@ -71,7 +46,7 @@ def test_it_gives_distinct_slugs_to_one_title_proposed_by_many_citizens_at_once(
 def test_one_citizen_submitting_the_same_proposal_many_times_at_once_publishes_one(catalogue):
     user = VerifiedUserFactory(username="double-clic")
 
-    results, errors = _run_at_once(
+    results, errors = run_at_once(
         [lambda: services.proposal_create(user=user, topic=catalogue, title=TITLE, body=BODY)] * 8
     )
 
@@ -94,7 +69,7 @@ def test_a_double_submission_through_the_form_redirects_every_request_to_the_one
         client.force_login(user)
         return client.post("/preconisations/proposer/", data)
 
-    responses, errors = _run_at_once([submit] * 6)
+    responses, errors = run_at_once([submit] * 6)
 
     assert errors == []
     proposal = Proposal.objects.get(author=user)

@@ -3,7 +3,6 @@ write, the e-mails recorded with the write and sent by the queue's jobs, and the
 counters under concurrency (real threads on the real PostgreSQL)."""
 
 import itertools
-import threading
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -11,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from mailing.models import Delivery, Message, MessageKind
 from proposals import services
@@ -25,6 +24,7 @@ from proposals.models import (
     VoteValue,
 )
 from tests.factories import ProposalFactory, UserFactory, VerifiedUserFactory
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -620,28 +620,6 @@ def test_it_keeps_an_authors_proposal_without_a_name_when_the_account_goes(propo
 # Concurrency (real threads, real PostgreSQL) --------------------------------------------
 
 
-def _run_at_once(calls):
-    """Run each call in its own thread, released together by a barrier; return errors."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_it_records_one_vote_when_the_same_user_votes_from_many_threads_at_once():
     # Transactional tests end with a flush: put the session's catalogue back first.
@@ -649,7 +627,7 @@ def test_it_records_one_vote_when_the_same_user_votes_from_many_threads_at_once(
     user = VerifiedUserFactory(username="double-clic")
     proposal = ProposalFactory(is_official=True)
 
-    errors = _run_at_once([lambda: services.vote_cast(proposal=proposal, user=user, value=FOR)] * 8)
+    _, errors = run_at_once([lambda: services.vote_cast(proposal=proposal, user=user, value=FOR)] * 8)
 
     assert errors == []
     assert Vote.objects.filter(proposal=proposal, user=user).count() == 1
@@ -673,7 +651,7 @@ def test_it_keeps_the_counts_equal_to_the_rows_when_many_users_vote_at_once():
 
         return call
 
-    errors = _run_at_once([vote(user, n) for n, user in enumerate(users)])
+    _, errors = run_at_once([vote(user, n) for n, user in enumerate(users)])
 
     assert errors == []
     assert_counts_equal_rows(proposal)
