@@ -1,12 +1,13 @@
 from django.urls import path
 
-from proposals import views
+from proposals import feeds, views
 
 app_name = "proposals"
 
 urlpatterns = [
     path("", views.proposal_list, name="proposal_list"),
     path("proposer/", views.proposal_create, name="proposal_create"),
+    path("flux/", feeds.ProposalFeed(), name="proposal_feed"),
     path("<slug:slug>/", views.proposal_detail, name="proposal_detail"),
     path("<slug:slug>/modifier/", views.proposal_edit, name="proposal_edit"),
     path("<slug:slug>/retirer/", views.proposal_withdraw, name="proposal_withdraw"),
