@@ -23,6 +23,7 @@ DEFAULT_LIMITS = {
     "rate": (30, 60),
     "subscribe": (10, 3600),
     "correct": (10, 3600),
+    "export": (5, 3600),
 }
 
 
