@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("preconisations/", include("proposals.urls")),
     path("nouvelles/", include("newsletter.urls")),
     path("corrections/", include("corrections.urls")),
+    path("rencontres/", include("meetings.urls")),
     path("comptes/", include("allauth.urls")),
     path("profil/", include("archipel.account_urls")),
     path("api/", include("api.urls")),

@@ -24,6 +24,7 @@ DEFAULT_LIMITS = {
     "subscribe": (10, 3600),
     "correct": (10, 3600),
     "export": (5, 3600),
+    "meeting_register": (20, 3600),
 }
 
 

@@ -21,6 +21,7 @@ ALLOWED = {
     "proposals": {"core", "cooperation", "evaluation", "mailing"},
     "newsletter": {"core", "mailing"},
     "corrections": {"core", "cooperation", "networks", "mailing"},
+    "meetings": {"core", "cooperation", "networks", "mailing"},
     "opendata": {"core", "cooperation", "evaluation", "networks", "proposals"},
     "api": {"core", "cooperation", "evaluation", "networks", "proposals"},
 }
