@@ -19,6 +19,7 @@ from newsletter import tokens
 from newsletter.models import Subscription
 from proposals.models import Topic
 from proposals.services import comment_post, proposal_create, report_create, vote_cast
+from tests.archipel.test_html import assert_valid
 from tests.factories import PASSWORD, ProposalFactory, VerifiedUserFactory, give_authenticator_app
 from tests.pages import visible_text
 
@@ -77,6 +78,7 @@ def test_the_page_lists_what_the_file_holds_and_what_will_join(verified_user):
     assert "Vos votes sur les préconisations." in text
     assert "vos notifications" in text and "vos inscriptions aux rencontres publiques" in text
     assert "Télécharger mes données (ZIP)" in text
+    assert_valid(response, URL)
 
 
 def test_the_profile_links_to_the_page(verified_user):
