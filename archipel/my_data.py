@@ -4,8 +4,8 @@ everything, and one CSV per kind.
 Each kind is one entry of KINDS: a name (its key in the JSON and its CSV's name), what
 the page says it holds, its columns, and a function returning its rows for a user — one
 query each (`values()`), so the file costs a fixed number of queries whatever the number
-of rows. Follows, notifications and meeting registrations join the list when those
-features exist (PLANNED_KINDS, named on the page).
+of rows. Follows and notifications join the list when those features exist
+(PLANNED_KINDS, named on the page).
 
 Never in the file: the password hash, the authenticator's secret, recovery codes, the
 newsletter's hashes and sealed addresses, nor anything another person wrote (the title
@@ -28,6 +28,7 @@ from archipel.mfa import has_authenticator_app
 from core.streaming import csv_lines
 from corrections.models import Correction
 from evaluation.models import PartnershipReview, ReviewScore
+from meetings.models import Registration
 from newsletter import tokens
 from newsletter.models import Subscription
 from proposals.models import Comment, Proposal, Report, Vote
@@ -196,6 +197,21 @@ def corrections(user):
     )
 
 
+def registrations(user):
+    return list(
+        Registration.objects.filter(citizen=user)
+        .order_by("created_at", "pk")
+        .values(
+            rencontre=F("meeting__slug"),
+            titre=F("meeting__title"),
+            debut=F("meeting__starts_at"),
+            statut=F("status"),
+            inscrit_le=F("created_at"),
+            rappel_envoye_le=F("reminded_at"),
+        )
+    )
+
+
 def newsletter(user):
     """The newsletter sign-ups of the account's verified addresses. Sign-ups are stored by
     the address's keyed hash (a pending one keeps no readable address), so each verified
@@ -326,14 +342,19 @@ KINDS = [
         ("adresse", "statut", "langue", "demandee_le", "confirmee_le"),
         newsletter,
     ),
+    Kind(
+        "inscriptions_rencontres",
+        _("Vos inscriptions aux rencontres publiques, et votre place en liste d’attente."),
+        ("rencontre", "titre", "debut", "statut", "inscrit_le", "rappel_envoye_le"),
+        registrations,
+    ),
 ]
 
-# Kinds that join KINDS when their features exist (issue 13: follows, notifications,
-# meetings), named on the page so nobody thinks they are forgotten.
+# Kinds that join KINDS when their features exist (issue 13: follows, notifications),
+# named on the page so nobody thinks they are forgotten.
 PLANNED_KINDS = [
     _("vos suivis (préconisations, partenariats, réseaux, étiquettes suivis)"),
     _("vos notifications"),
-    _("vos inscriptions aux rencontres publiques"),
 ]
 
 

@@ -15,12 +15,14 @@ from archipel import my_data
 from corrections.services import correction_submit
 from evaluation.models import Theme
 from evaluation.services import review_save
+from meetings.services import registration_create
 from newsletter import tokens
 from newsletter.models import Subscription
 from proposals.models import Topic
 from proposals.services import comment_post, proposal_create, report_create, vote_cast
 from tests.archipel.test_html import assert_valid
 from tests.factories import PASSWORD, ProposalFactory, VerifiedUserFactory, give_authenticator_app
+from tests.meetings.helpers import make_meeting
 from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +53,8 @@ def _did_everything(user, *, partnership, words: str):
     Subscription.objects.create(
         email_hash=tokens.email_hash(user.email), email=user.email, confirmed_at=timezone.now()
     )
+    meeting = make_meeting(slug=f"rencontre-{user.username}", title=f"Rencontre {words}", capacity=1)
+    registration_create(meeting=meeting, citizen=user)
     return own
 
 
@@ -76,7 +80,7 @@ def test_the_page_lists_what_the_file_holds_and_what_will_join(verified_user):
     for kind in my_data.KINDS:
         assert f"{kind.name}.csv" in text
     assert "Vos votes sur les préconisations." in text
-    assert "vos notifications" in text and "vos inscriptions aux rencontres publiques" in text
+    assert "vos suivis" in text and "vos notifications" in text
     assert "Télécharger mes données (ZIP)" in text
     assert_valid(response, URL)
 
@@ -132,6 +136,8 @@ def test_it_downloads_each_kind_and_nothing_of_anybody_else(partnership):
         partnership.slug,
         "Correction de l’exporteuse",
     )
+    [registration] = data["inscriptions_rencontres"]
+    assert (registration["titre"], registration["statut"]) == ("Rencontre de l’exporteuse", "registered")
     [subscription] = data["lettre_d_information"]
     assert (subscription["adresse"], subscription["statut"]) == (citizen.email, "confirmée")
     assert subscription["confirmee_le"][:10] == today
