@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from cooperation.models import Partnership
@@ -124,13 +124,17 @@ def _change_entry(change: HistoryEntry, base: str, history_url: str) -> FeedEntr
     # A HistoryEntry carries no id: its date (to the microsecond), action and subject
     # name one change.
     key = hashlib.sha256(f"{change.date.isoformat()}|{change.action}|{change.what}".encode()).hexdigest()
-    lines = [_("Par : %(role)s.") % {"role": change.role}]
+    lines = [capfirst(_("par : %(role)s") % {"role": change.role})]
     if change.reason:
-        lines.append(change.reason)
-    lines += [f"{c.field} : {c.old} → {c.new}" for c in change.changes]
+        # Translated when it is a message of ours, as on the history page.
+        lines.append(_("Motif : %(reason)s") % {"reason": _(change.reason)})
+    lines += [
+        _("%(field)s : %(old)s → %(new)s") % {"field": c.field, "old": c.old, "new": c.new}
+        for c in change.changes
+    ]
     return FeedEntry(
         guid=f"{base}/historique/{key[:20]}",
-        title=f"{change.action} : {change.what}",
+        title=_("%(action)s : %(what)s") % {"action": change.action, "what": change.what},
         link=history_url,
         date=change.date,
         summary="\n".join(lines),
