@@ -379,6 +379,8 @@ class ProposalSerializer(serializers.ModelSerializer):
             "status",
             "status_label",
             "official_answer",
+            "threshold_reached_at",
+            "answer_due_at",
             "answered_at",
             "votes_for",
             "votes_against",

@@ -116,7 +116,6 @@ INSTALLED_APPS = [
     "api",
     "opendata",
     "corrections",
-    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -207,11 +206,16 @@ if env.str("REDIS_URL", ""):
 # seconds (and serve it while they check it again for as long), the "pages" cache keeps
 # it at most PAGE_CACHE_TIMEOUT seconds (what a page shows that no write changes, such
 # as "il y a 3 jours", is never older than that).
-PAGE_CACHE_CONTENT_APPS = ["archipel", "cooperation", "evaluation", "meetings", "networks", "proposals"]
+PAGE_CACHE_CONTENT_APPS = ["archipel", "cooperation", "evaluation", "networks", "proposals"]
 # Never looked up nor kept: the probes answer for this instance, now; the admin is staff's.
 PAGE_CACHE_NEVER = ("/sante/", "/vie/", "/admin/")
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", 60, validate=validate.Range(min=0))
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", 300, validate=validate.Range(min=1))
+
+# Answer deadlines: a préconisation that reaches ANSWER_THRESHOLD votes pour gets an
+# official answer within ANSWER_DELAY_DAYS days; staff are reminded a week before.
+ANSWER_THRESHOLD = env.int("ANSWER_THRESHOLD", 100, validate=validate.Range(min=1))
+ANSWER_DELAY_DAYS = env.int("ANSWER_DELAY_DAYS", 60, validate=validate.Range(min=1))
 
 # Behind a reverse proxy (or a load balancer), how many of them stand between the client
 # and gunicorn. 0: X-Forwarded-For is ignored (the client could write anything there).

@@ -62,6 +62,16 @@ LAST_CHANGE = Column(
 )
 
 
+def _moment(attribute: str) -> Callable[[Any], str | None]:
+    """A date and time of the row, ISO 8601 in the local time zone, or None when not set."""
+
+    def value(row):
+        moment = getattr(row, attribute)
+        return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+    return value
+
+
 def _point(authority) -> tuple[float, float]:
     return float(authority.longitude), float(authority.latitude)
 
@@ -318,6 +328,21 @@ DATASETS = [
             Column("topic", _("identifiant de la thématique"), lambda p: p.topic.slug),
             Column("axes", _("axes d’Archipel (identifiants)"), _slugs("themes")),
             Column("tags", _("étiquettes"), lambda p: sorted(tag.name for tag in p.tags.all())),
+            Column(
+                "threshold_reached_at",
+                _("date et heure où le seuil de votes pour une réponse a été atteint (ISO 8601), vide sinon"),
+                _moment("threshold_reached_at"),
+            ),
+            Column(
+                "answer_due_at",
+                _("date et heure avant laquelle une réponse officielle est attendue (ISO 8601), vide sinon"),
+                _moment("answer_due_at"),
+            ),
+            Column(
+                "answered_at",
+                _("date et heure de la première réponse officielle (ISO 8601), vide sinon"),
+                _moment("answered_at"),
+            ),
         ),
         note=_("Les préconisations visibles, avec leurs totaux : ni auteur, ni vote individuel."),
     ),

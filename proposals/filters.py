@@ -30,6 +30,13 @@ class ProposalFilter(django_filters.FilterSet):
         choices=ProposalStatus.choices,
         empty_label=_("Tous les statuts"),
     )
+    reponse = django_filters.ChoiceFilter(
+        widget=PlainSelect,
+        method="filter_answer",
+        label=_("Réponse officielle"),
+        choices=[("attendue", _("Réponse attendue")), ("en-retard", _("Réponse en retard"))],
+        empty_label=_("Toutes"),
+    )
     # The first is what the list shows with no ?tri= (the model's default ordering). Each
     # ordering has its index (proposals/models.py Meta.indexes), id last as the tie-break.
     tri = SortFilter(
@@ -43,3 +50,6 @@ class ProposalFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
+
+    def filter_answer(self, queryset, name, value):
+        return queryset.answer_late() if value == "en-retard" else queryset.answer_expected()

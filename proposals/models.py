@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Least
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -91,6 +92,14 @@ class ProposalQuerySet(ModeratedQuerySet):
     def for_cards(self):
         return self.select_related("author", "topic").prefetch_related("tags", "themes")
 
+    def answer_expected(self, now=None):
+        """Threshold reached, no official answer yet, the due date not passed."""
+        return self.filter(answered_at__isnull=True, answer_due_at__gt=now or timezone.now())
+
+    def answer_late(self, now=None):
+        """The due date passed without an official answer."""
+        return self.filter(answered_at__isnull=True, answer_due_at__lte=now or timezone.now())
+
 
 class Proposal(Moderated, NaturalKeyModel):
     """A préconisation: written by Archipel (official) or by a citizen, voted pour / contre."""
@@ -121,7 +130,13 @@ class Proposal(Moderated, NaturalKeyModel):
         db_index=True,
     )
     official_answer = models.TextField(_("réponse officielle"), blank=True)
+    # The answer deadline: set once, by the vote that reaches settings.ANSWER_THRESHOLD
+    # votes pour (services.vote_cast), and never unset when votes are withdrawn.
+    threshold_reached_at = models.DateTimeField(_("seuil de réponse atteint le"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("réponse attendue avant le"), null=True, blank=True, db_index=True)
+    # Set by the first official answer published (services.proposal_answer), kept after.
     answered_at = models.DateTimeField(_("date de la réponse"), null=True, blank=True)
+    answer_reminded_at = models.DateTimeField(_("échéance rappelée à l’équipe le"), null=True, blank=True)
     # Denormalised counters, moved in the same transaction as the rows they count.
     votes_for = models.PositiveIntegerField(_("votes pour"), default=0)
     votes_against = models.PositiveIntegerField(_("votes contre"), default=0)
@@ -186,6 +201,29 @@ class Proposal(Moderated, NaturalKeyModel):
     @property
     def support_percent(self) -> int:
         return round(100 * self.votes_for / self.vote_total) if self.vote_total else 0
+
+    # The answer deadline, as its page shows it ---------------------------------------
+
+    @property
+    def answer_threshold(self) -> int:
+        return settings.ANSWER_THRESHOLD
+
+    @property
+    def answer_delay_days(self) -> int:
+        return settings.ANSWER_DELAY_DAYS
+
+    @property
+    def answer_threshold_percent(self) -> int:
+        return min(100, 100 * self.votes_for // settings.ANSWER_THRESHOLD)
+
+    @property
+    def answer_state(self) -> str:
+        """ "answered", "late", "due" (threshold reached, date not passed) or "" (neither)."""
+        if self.answered_at is not None:
+            return "answered"
+        if self.answer_due_at is None:
+            return ""
+        return "late" if self.answer_due_at <= timezone.now() else "due"
 
 
 # The sort expression of "les plus débattues": many votes on both sides.

@@ -8,6 +8,7 @@ a check and the write it allows cannot be separated by another request.
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -66,7 +67,22 @@ def vote_cast(*, proposal: Proposal, user, value: str) -> Proposal:
         Vote.objects.filter(pk=vote.pk).update(value=value, updated_at=timezone.now())
         Proposal.objects.filter(pk=proposal.pk).update(**{old: F(old) - 1, new: F(new) + 1})
     proposal.refresh_from_db(fields=["votes_for", "votes_against"])
+    if value == VoteValue.FOR:
+        _threshold_check(proposal)
     return proposal
+
+
+def _threshold_check(proposal: Proposal) -> None:
+    """The vote that brings the proposal to settings.ANSWER_THRESHOLD votes pour starts
+    its answer deadline, once: withdrawn votes later never unset it. Call holding the
+    proposal's row lock, counts fresh."""
+    if proposal.threshold_reached_at is not None or proposal.votes_for < settings.ANSWER_THRESHOLD:
+        return
+    proposal.threshold_reached_at = timezone.now()
+    proposal.answer_due_at = proposal.threshold_reached_at + datetime.timedelta(
+        days=settings.ANSWER_DELAY_DAYS
+    )
+    proposal.save(update_fields=["threshold_reached_at", "answer_due_at"])
 
 
 @transaction.atomic
@@ -241,7 +257,8 @@ def proposal_answer(*, proposal: Proposal, status: str, answer: str, notify: boo
     proposal = _locked(proposal)
     proposal.status = status
     proposal.official_answer = answer
-    proposal.answered_at = timezone.now()
+    if answer.strip() and proposal.answered_at is None:
+        proposal.answered_at = timezone.now()  # the first answer published; a fix keeps it
     proposal.save(update_fields=["status", "official_answer", "answered_at", "updated_at"])
     if notify:
         answer_notify(proposal=proposal)
