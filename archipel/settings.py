@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "api",
     "opendata",
     "corrections",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -206,7 +207,7 @@ if env.str("REDIS_URL", ""):
 # seconds (and serve it while they check it again for as long), the "pages" cache keeps
 # it at most PAGE_CACHE_TIMEOUT seconds (what a page shows that no write changes, such
 # as "il y a 3 jours", is never older than that).
-PAGE_CACHE_CONTENT_APPS = ["archipel", "cooperation", "evaluation", "networks", "proposals"]
+PAGE_CACHE_CONTENT_APPS = ["archipel", "cooperation", "evaluation", "meetings", "networks", "proposals"]
 # Never looked up nor kept: the probes answer for this instance, now; the admin is staff's.
 PAGE_CACHE_NEVER = ("/sante/", "/vie/", "/admin/")
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", 60, validate=validate.Range(min=0))
