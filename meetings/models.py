@@ -59,7 +59,14 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("Une rencontre finit après son début."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(place="", online_url=""),
+                name="meeting_has_place_or_link",
+                violation_error_message=_("Indiquez le lieu de la rencontre ou son lien en ligne."),
             ),
         ]
 

@@ -65,6 +65,7 @@ def test_staff_create_a_meeting(meetings_staff):
             "starts_at_1": "18:00",
             "ends_at_0": "2031-05-02",
             "ends_at_1": "20:00",
+            "place": "Capitole",
             "capacity": "40",
             "is_published": "on",
             "registrations-TOTAL_FORMS": "0",
@@ -86,3 +87,31 @@ def test_a_citizen_cannot_export(client, verified_citizen):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"ends_at_1": "17:00"}, "Une rencontre finit après son début."),
+        ({"place": "", "online_url": ""}, "Indiquez le lieu de la rencontre ou son lien en ligne."),
+    ],
+)
+def test_a_meeting_that_ends_before_it_starts_or_has_no_place_is_refused(meetings_staff, changes, message):
+    data = {
+        "title": "Rencontre mal remplie",
+        "slug": "rencontre-mal-remplie",
+        "starts_at_0": "2031-05-02",
+        "starts_at_1": "18:00",
+        "ends_at_0": "2031-05-02",
+        "ends_at_1": "20:00",
+        "place": "Capitole",
+        "capacity": "40",
+        "registrations-TOTAL_FORMS": "0",
+        "registrations-INITIAL_FORMS": "0",
+    }
+
+    response = meetings_staff.post("/admin/meetings/meeting/add/", {**data, **changes})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Meeting.objects.exists()

@@ -60,3 +60,18 @@ def test_cancellations_and_registrations_at_once_never_overbook(catalogue):
     registrations = Registration.objects.filter(meeting=meeting)
     assert registrations.filter(status=RegistrationStatus.REGISTERED).count() == 3
     assert registrations.filter(status=RegistrationStatus.WAITING).count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_citizen_registering_many_times_at_once_holds_one_place(catalogue):
+    meeting = make_meeting(capacity=5)
+    citizen = VerifiedUserFactory(username="double-clic")
+
+    results, errors = run_at_once(
+        [lambda: services.registration_create(meeting=meeting, citizen=citizen)] * 8
+    )
+
+    assert errors == []
+    registration = Registration.objects.get(meeting=meeting)
+    assert registration.status == RegistrationStatus.REGISTERED
+    assert {r.pk for r in results} == {registration.pk}
