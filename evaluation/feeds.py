@@ -44,6 +44,8 @@ class EntryFeed(Feed):
     """An Atom feed of FeedEntry: `get_object` returns {"entries": [...], ...}."""
 
     feed_type = Atom1Feed
+    # Atom (RFC 4287) requires an author of the feed when its entries name none.
+    author_name = "Archipel Citoyen"
 
     def items(self, obj):
         return obj["entries"]

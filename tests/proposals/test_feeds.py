@@ -26,6 +26,7 @@ def parse_atom(response) -> ET.Element:
     for name in ("id", "title", "updated"):
         assert feed.find(f"{ATOM}{name}").text, f"feed without {name}"
     assert feed.find(f"{ATOM}link").get("href").startswith("http")
+    assert feed.find(f"{ATOM}author/{ATOM}name").text == "Archipel Citoyen"
     for entry in feed.findall(f"{ATOM}entry"):
         for name in ("id", "title", "updated"):
             assert entry.find(f"{ATOM}{name}").text, f"entry without {name}"
