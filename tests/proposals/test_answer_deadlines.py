@@ -4,6 +4,7 @@ the open data and the API say where it stands."""
 
 import csv
 import datetime
+import importlib
 import io
 
 import pytest
@@ -287,3 +288,33 @@ def test_the_open_data_and_the_api_carry_the_dates(client, proposal):
     assert datetime.datetime.fromisoformat(detail["answered_at"]) == proposal.answered_at
     empty = client.get(f"/api/preconisations/{plain.slug}/").json()
     assert (empty["threshold_reached_at"], empty["answer_due_at"], empty["answered_at"]) == (None, None, None)
+
+
+# The migration's data step ----------------------------------------------------------------
+
+
+def test_the_migration_dates_existing_proposals_from_their_votes(proposal):
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("proposals.migrations.0004_answer_deadlines")
+    voters = _vote(proposal, 4)
+    below = Proposal.objects.create(topic=proposal.topic, title="Deux", slug="deux", body="…")
+    _vote(below, 2)
+    _vote(below, 2, "contre")
+    status_only = Proposal.objects.create(topic=proposal.topic, title="Statut", slug="statut", body="…")
+    Proposal.objects.filter(pk=status_only.pk).update(answered_at=timezone.now())
+    Proposal.objects.update(threshold_reached_at=None, answer_due_at=None)
+    third_vote = proposal.votes.get(user=voters[2])
+
+    migration.compute_deadlines(apps, SimpleNamespace(connection=connection))
+
+    proposal.refresh_from_db()
+    assert proposal.threshold_reached_at == third_vote.updated_at
+    assert proposal.answer_due_at == third_vote.updated_at + 60 * DAY
+    below.refresh_from_db()
+    status_only.refresh_from_db()
+    assert below.threshold_reached_at is None and below.answer_due_at is None
+    assert status_only.answered_at is None  # a status without an answer text did not answer
