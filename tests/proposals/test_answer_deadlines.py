@@ -179,6 +179,7 @@ def test_the_list_filters_expected_and_late_answers(client, three_states, propos
     text = visible_text(client.get("/preconisations/?reponse=attendue"))
     assert "Attendue" in text and "En retard" not in text and "Répondue" not in text
     assert proposal.title not in text
+    assert 'name="reponse"' in client.get("/preconisations/").content.decode()  # offered in the form
     text = visible_text(client.get("/preconisations/?reponse=en-retard"))
     assert "En retard" in text and "Attendue" not in text and "Répondue" not in text
 
