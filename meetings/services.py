@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from mailing.services import Recipient, mail_one
 from meetings.models import Meeting, Registration, RegistrationStatus
 
-# The kind of the reminders' messages (mailing.Message.kind).
+# The kind of the meetings' messages (mailing.Message.kind): reminders and places freed.
 REMINDER_KIND = "meeting"
 
 
@@ -57,12 +57,20 @@ def _promote(meeting: Meeting) -> Registration | None:
         return None
     first = (
         Registration.objects.filter(meeting=meeting, status=RegistrationStatus.WAITING)
+        .select_related("citizen")
         .order_by("created_at", "pk")
         .first()
     )
     if first is not None:
         first.status = RegistrationStatus.REGISTERED
         first.save(update_fields=["status"])
+        if first.citizen.email:
+            mail_one(
+                kind=REMINDER_KIND,
+                recipient=Recipient(address=first.citizen.email),
+                template="meetings/email/promoted",
+                target=meeting,
+            )
     return first
 
 

@@ -1,8 +1,12 @@
 """Registering for a meeting and cancelling, through the site: who may, the waiting list,
 and what a refused attempt does not write."""
 
-import pytest
+from datetime import UTC, datetime
 
+import pytest
+from django.core import mail
+
+from meetings import services
 from meetings.models import Registration, RegistrationStatus
 from tests.factories import VerifiedUserFactory
 from tests.meetings.helpers import make_meeting
@@ -116,7 +120,7 @@ def test_a_full_meeting_puts_the_citizen_on_the_waiting_list(client, verified_ci
     assert "1 personne en liste d’attente" in text
 
 
-def test_cancelling_frees_the_place_for_the_first_on_the_waiting_list(client, verified_citizen):
+def test_cancelling_frees_the_place_for_the_first_on_the_waiting_list(client, verified_citizen, jobs):
     meeting = make_meeting(capacity=1)
     client.force_login(verified_citizen)
     client.post(REGISTER)
@@ -130,6 +134,11 @@ def test_cancelling_frees_the_place_for_the_first_on_the_waiting_list(client, ve
     assert not Registration.objects.filter(citizen=verified_citizen).exists()
     statuses = dict(Registration.objects.values_list("citizen__username", "status"))
     assert statuses == {"attente1": RegistrationStatus.REGISTERED, "attente2": RegistrationStatus.WAITING}
+    jobs.run()
+    [email] = mail.outbox
+    assert email.to == ["attente1@example.org"]
+    assert email.subject == "Une place s’est libérée : vous êtes inscrit à « Les jumelages en débat »"
+    assert "vous êtes maintenant inscrit" in email.body
 
 
 def test_cancelling_without_a_registration_is_a_french_403(client, verified_citizen):
@@ -165,3 +174,21 @@ def test_registrations_are_rate_limited(client, verified_citizen, settings):
 
     assert response.status_code == 429
     assert not Registration.objects.exists()
+
+
+def test_a_registration_updates_the_page_anonymous_visitors_read(client, verified_citizen):
+    meeting = make_meeting(capacity=4)
+    assert "4 places restantes sur 4" in visible_text(client.get(meeting.get_absolute_url()))
+
+    services.registration_create(meeting=meeting, citizen=verified_citizen)
+
+    assert "3 places restantes sur 4" in visible_text(client.get(meeting.get_absolute_url()))
+
+
+def test_the_english_page_reads_in_english_dates(client):
+    make_meeting(starts_at=datetime(2031, 3, 14, 17, 30, tzinfo=UTC))
+
+    response = client.get("/en/rencontres/rencontre-jumelages/")
+
+    assert response.status_code == 200
+    assert "Friday 14 March 2031" in visible_text(response)

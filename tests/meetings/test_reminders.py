@@ -56,7 +56,12 @@ def test_a_citizen_promoted_from_the_waiting_list_is_reminded_too(jobs):
     assert services.reminders_send() == 1
     jobs.run()
 
-    assert [email.to for email in mail.outbox] == [["premiere@example.org"], ["suivant@example.org"]]
+    sent = [(email.to, email.subject.split(" : ")[0]) for email in mail.outbox]
+    assert sent == [
+        (["premiere@example.org"], "Rappel"),
+        (["suivant@example.org"], "Une place s’est libérée"),
+        (["suivant@example.org"], "Rappel"),
+    ]
 
 
 def test_no_reminder_for_a_past_or_unpublished_meeting(jobs):
