@@ -71,3 +71,12 @@ def test_no_reminder_for_a_past_or_unpublished_meeting(jobs):
     assert services.reminders_send() == 0
     jobs.run()
     assert mail.outbox == []
+
+
+def test_the_reminder_runs_every_hour():
+    from procrastinate.contrib.django import app
+
+    [task] = [t for t in app.periodic_registry.periodic_tasks.values() if t.periodic_id == "meetings-remind"]
+
+    assert task.task.name == "meetings.remind"
+    assert task.cron == "7 * * * *"
