@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from cooperation.models import Partnership
 from meetings.models import Registration, RegistrationStatus
 from tests.factories import NetworkFactory, UserFactory
 from tests.meetings.helpers import make_meeting
@@ -98,6 +99,8 @@ def test_a_meeting_page_makes_a_fixed_number_of_queries(client, verified_user, a
             user = UserFactory(username=f"inscrit{n}")
             Registration.objects.create(meeting=meeting, citizen=user, status=RegistrationStatus.REGISTERED)
         meeting.networks.add(*[NetworkFactory(name=f"Réseau test {n}", slug=f"reseau-{n}") for n in range(3)])
+        meeting.partnerships.add(*Partnership.objects.all()[:5])
+        assert meeting.partnerships.count() == 5
 
     # session, user, meeting with counts, partnerships, networks, my registration, verified address
     assert_constant_queries(lambda: client.get(meeting.get_absolute_url()), grow, 7)
