@@ -1,7 +1,8 @@
 """The staff roles: Django groups, and the model permissions each one holds.
 
 A staff member's role is their group; superusers hold every permission without one.
-The groups are created by data migrations that copy this table (`archipel/0004_roles`):
+The groups are created by data migrations that copy this table (`archipel/0004_roles`,
+then `0006_roles_meetings` for what meetings added):
 a change here is a new migration copying the new table, and
 tests/archipel/test_roles.py fails until the groups of a migrated database match it.
 
@@ -40,6 +41,9 @@ ROLES = {
         "evaluation.partnershipassessment": CRUD,
         # Citizens' corrections of those pages: accepted or declined, with an answer.
         "corrections.correction": ("view", "change"),
+        # Public meetings about the partnerships and networks, and who registered.
+        "meetings.meeting": CRUD,
+        "meetings.registration": ("view",),
     },
     # The moderation queue, and hiding or restoring what citizens write (with a reason);
     # rewriting it is nobody's job.
@@ -81,6 +85,8 @@ ROLES = {
         "evaluation.partnershipreview": CRUD,
         "evaluation.reviewscore": CRUD,
         "corrections.correction": CRUD,
+        "meetings.meeting": CRUD,
+        "meetings.registration": CRUD,
         "proposals.topic": CRUD,
         "proposals.proposal": (*CRUD, "moderate", "answer"),
         "proposals.taggedproposal": CRUD,

@@ -24,7 +24,7 @@ from django.dispatch import receiver
 from django.utils.formats import date_format, localize
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.signals import pre_create_historical_record
 
@@ -373,9 +373,9 @@ def _records_with_previous(historical, ids) -> dict:
 
 
 ACTIONS = {
-    "+": gettext_lazy("Création"),
-    "~": gettext_lazy("Modification"),
-    "-": gettext_lazy("Suppression"),
+    "+": pgettext_lazy("a change of the history", "Création"),
+    "~": pgettext_lazy("a change of the history", "Modification"),
+    "-": pgettext_lazy("a change of the history", "Suppression"),
 }
 
 

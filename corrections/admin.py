@@ -129,4 +129,4 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("courriel de réponse"))
     def answer_emails(self, obj):
-        return progress(Message.objects.about(obj).filter(kind=MessageKind.ANSWER)) if obj.pk else "—"
+        return progress(Message.objects.about(obj).filter(kind=MessageKind.CORRECTION)) if obj.pk else "—"

@@ -70,7 +70,7 @@ def correction_decide(*, correction: Correction, status: str, answer: str, decid
     citizen = correction.citizen
     if citizen is not None and citizen.email:
         mail_one(
-            kind=MessageKind.ANSWER,
+            kind=MessageKind.CORRECTION,
             recipient=Recipient(address=citizen.email, language=correction.language),
             template="corrections/email/answer",
             target=correction,

@@ -29,6 +29,9 @@ class MessageKind(models.TextChoices):
     NEWSLETTER = "newsletter", _("inscription aux nouvelles")
     BULLETIN = "bulletin", _("bulletin")
     ACCOUNT = "account", _("compte")
+    MEETING = "meeting", _("rencontre publique")
+    CORRECTION = "correction", _("réponse à une correction")
+    ANSWER_DUE = "answer_due", _("échéance de réponse")
 
 
 class DeliveryState(models.TextChoices):

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mailing.models import MessageKind
 from mailing.services import Recipient, mail_one
 from meetings.models import Meeting, Registration, RegistrationStatus
 
 # The kind of the meetings' messages (mailing.Message.kind): reminders and places freed.
-REMINDER_KIND = "meeting"
+REMINDER_KIND = MessageKind.MEETING
 
 
 def _locked(meeting: Meeting) -> Meeting:

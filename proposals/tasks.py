@@ -84,7 +84,7 @@ def answer_reminders_send(*, now: datetime.datetime | None = None) -> int:
         with translation.override(settings.LANGUAGE_CODE):
             due_date = formats.date_format(timezone.localtime(proposal.answer_due_at), "j F Y")
         message = message_create(
-            kind=MessageKind.ANSWER,
+            kind=MessageKind.ANSWER_DUE,
             template="proposals/email/answer_reminder",
             context={
                 "label": proposal.title,

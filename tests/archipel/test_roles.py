@@ -29,6 +29,7 @@ from cooperation.models import ActionField, ActivityType, Source, SustainableDev
 from corrections.models import Correction, TargetKind
 from evaluation.models import PartnershipAction, PartnershipAssessment, PartnershipReview
 from mailing.models import Delivery, Message, MessageKind
+from meetings.models import Meeting
 from newsletter.models import Bulletin, Subscription
 from opendata.models import Export
 from proposals import services
@@ -130,6 +131,14 @@ ROWS = {
         partnership=PartnershipFactory(), author=VerifiedUserFactory(), comment="Un avis."
     ),
     "mailing.delivery": lambda: Delivery.objects.create(message=_message(), address="lectrice@example.org"),
+    "meetings.meeting": lambda: Meeting.objects.create(
+        title="Rencontre d’essai",
+        slug="rencontre-d-essai",
+        starts_at="2027-03-01T18:00:00Z",
+        ends_at="2027-03-01T20:00:00Z",
+        place="Salle du Sénéchal",
+        capacity=30,
+    ),
     "mailing.message": _message,
     "mfa.authenticator": _authenticator,
     "networks.membership": lambda: MembershipFactory(),
@@ -185,7 +194,8 @@ CATALOGUE = [
 ]
 MAY = {
     # And citizens' corrections of the catalogue: decided, never written by staff.
-    CATALOGUE_EDITOR: dict.fromkeys(CATALOGUE, ALL) | {"corrections.correction": {"list", "change"}},
+    CATALOGUE_EDITOR: dict.fromkeys(CATALOGUE, ALL)
+    | {"corrections.correction": {"list", "change"}, "meetings.meeting": ALL},
     # Reports are handled (closed), citizens' content is hidden or restored by actions,
     # a partnership review by its moderation form; nothing is rewritten or deleted.
     MODERATOR: {
@@ -519,10 +529,12 @@ def test_the_migrated_groups_hold_the_table_of_roles(role):
 
 
 def _run_the_migration_again():
-    migration = importlib.import_module("archipel.migrations.0004_roles")
-    state = MigrationExecutor(connection).loader.project_state(("archipel", "0004_roles"))
-    with connection.schema_editor() as schema_editor:
-        migration.create_roles(state.apps, schema_editor)
+    """The roles' migrations again, in order: 0004_roles, then 0006_roles_meetings."""
+    for name, function in [("0004_roles", "create_roles"), ("0006_roles_meetings", "add_meetings")]:
+        migration = importlib.import_module(f"archipel.migrations.{name}")
+        state = MigrationExecutor(connection).loader.project_state(("archipel", name))
+        with connection.schema_editor() as schema_editor:
+            getattr(migration, function)(state.apps, schema_editor)
 
 
 def test_the_migration_can_run_again_and_restores_the_roles():

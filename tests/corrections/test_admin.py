@@ -182,7 +182,7 @@ def test_the_decision_is_mailed_to_the_citizen_through_the_queue(
     assert correction.decided_by == staff_user
     assert timezone.now() - correction.decided_at < datetime.timedelta(minutes=1)
     [message] = Message.objects.about(correction)
-    assert message.kind == MessageKind.ANSWER
+    assert message.kind == MessageKind.CORRECTION
     assert mail.outbox == []  # recorded with the decision, sent by the job
     jobs.run()
     [email] = mail.outbox
