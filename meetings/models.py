@@ -79,6 +79,10 @@ class Meeting(models.Model):
     def is_past(self, now=None) -> bool:
         return self.ends_at < (now or timezone.now())
 
+    def has_started(self, now=None) -> bool:
+        """Registration closes when the meeting starts."""
+        return self.starts_at <= (now or timezone.now())
+
     def document_links(self) -> list[tuple[str, str]]:
         """[(url, title)] from the documents text: one per line, the address then the title."""
         links = []

@@ -27,7 +27,7 @@ def registration_create(*, meeting: Meeting, citizen) -> Registration:
     """Register `citizen` (a verified citizen: the view checks it): a place while there
     is one, the waiting list after. Registering twice returns the first registration."""
     meeting = _locked(meeting)
-    if not meeting.is_published or meeting.is_past():
+    if not meeting.is_published or meeting.has_started():
         raise ValidationError(_("Les inscriptions à cette rencontre sont closes."), code="closed")
     existing = Registration.objects.filter(meeting=meeting, citizen=citizen).first()
     if existing is not None:

@@ -50,6 +50,7 @@ def meeting_detail(request, slug):
         {
             "meeting": meeting,
             "is_past": meeting.is_past(),
+            "has_started": meeting.has_started(),
             "remaining": max(meeting.capacity - meeting.registered_count, 0),
             "registration": registration,
             "can_register": is_verified(request.user),

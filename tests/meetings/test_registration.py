@@ -1,10 +1,11 @@
 """Registering for a meeting and cancelling, through the site: who may, the waiting list,
 and what a refused attempt does not write."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from meetings import services
 from meetings.models import Registration, RegistrationStatus
@@ -93,6 +94,20 @@ def test_a_past_meeting_refuses_with_a_french_message(client, verified_citizen):
 
     assert response.status_code == 403
     assert "Les inscriptions à cette rencontre sont closes." in visible_text(response)
+
+
+def test_registration_closes_when_the_meeting_starts(client, verified_citizen):
+    make_meeting(starts_at=timezone.now() - timedelta(minutes=30))  # under way, not over
+    client.force_login(verified_citizen)
+
+    assert "Les inscriptions à cette rencontre sont closes." in visible_text(
+        client.get("/rencontres/rencontre-jumelages/")
+    )
+    response = client.post(REGISTER)
+
+    assert response.status_code == 403
+    assert "Les inscriptions à cette rencontre sont closes." in visible_text(response)
+    assert not Registration.objects.exists()
 
 
 def test_a_get_registers_nobody(client, verified_citizen):
