@@ -155,10 +155,20 @@ SLUG_ATTEMPTS = 50
 SLUG_CONSTRAINT = "proposals_proposal_slug_key"  # Django's name for `slug`'s unique=True
 
 
+# Addresses of /preconisations/ that are pages of their own (proposals/urls.py): a
+# préconisation titled "Flux" must not be hidden behind the feed.
+RESERVED_SLUGS = frozenset({"proposer", "flux", "commentaires"})
+
+
 def _free_slug(base: str) -> str:
     """The first of `base`, `base-2`, `base-3`… that no committed proposal holds (one query)."""
-    taken = set(
-        Proposal.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-")).values_list("slug", flat=True)
+    taken = (
+        set(
+            Proposal.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-")).values_list(
+                "slug", flat=True
+            )
+        )
+        | RESERVED_SLUGS
     )
     slug, number = base, 2
     while slug in taken:

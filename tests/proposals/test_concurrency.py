@@ -90,3 +90,17 @@ def test_the_same_text_again_later_or_by_someone_else_is_a_new_proposal(db, veri
 
     assert len({first.pk, other_body.pk, other_author.pk, later.pk}) == 4
     assert Proposal.objects.filter(title=TITLE).count() == 4
+
+
+@pytest.mark.django_db
+def test_a_title_that_reads_as_one_of_the_lists_addresses_gets_another(client):
+    """/preconisations/flux/ is the feed and /preconisations/proposer/ the form: a
+    préconisation titled "Flux" or "Proposer" is published at -2."""
+    topic = Topic.objects.get(is_home=True)
+    author = VerifiedUserFactory(username="titreuse")
+    for title in ["Flux", "Proposer"]:
+        proposal = services.proposal_create(
+            user=author, topic=topic, title=title, body=f"{title} : le texte."
+        )
+        assert proposal.slug == f"{title.lower()}-2"
+    assert client.get("/preconisations/flux/")["Content-Type"].startswith("application/atom+xml")
