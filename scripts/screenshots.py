@@ -30,6 +30,8 @@ PAGES = {
     "english-partners": "/en/partenariats/?type=jumelage",
     "historique": "/partenariats/toulouse-bologne/historique/",
     "reseau-historique": "/reseaux/aeropostale/historique/",
+    "rencontres": "/rencontres/",
+    "rencontre": "/rencontres/bilan-jumelages-2027/",
 }
 WIDTHS = {"telephone": 390, "bureau": 1280}
 
