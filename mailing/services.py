@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.jobs import defer_in_transaction
 from mailing import tasks
 from mailing.models import Delivery, DeliveryState, Message
 
@@ -50,7 +51,7 @@ def message_create(
         kind=kind, template=template, subject=subject, body=body, target=target, context=context or {}
     )
     if fan_out is not None:
-        tasks.defer_in_transaction(fan_out, message_id=message.pk)
+        defer_in_transaction(fan_out, message_id=message.pk)
     return message
 
 
@@ -79,7 +80,7 @@ def deliveries_add(*, message: Message, recipients: Iterable[Recipient]) -> int:
     added = Delivery.objects.filter(message=message).count() - before
     Message.objects.filter(pk=message.pk).update(recipients_recorded_at=timezone.now())
     for _job in range(math.ceil(added / tasks.BATCH_SIZE)):
-        tasks.defer_in_transaction(tasks.send, message_id=message.pk)
+        defer_in_transaction(tasks.send, message_id=message.pk)
     return added
 
 
@@ -108,7 +109,7 @@ def mail_one(
     Delivery.objects.create(
         message=message, address=recipient.address, language=recipient.language, context=recipient.context
     )
-    tasks.defer_in_transaction(tasks.send, message_id=message.pk)
+    defer_in_transaction(tasks.send, message_id=message.pk)
     return message
 
 
@@ -119,7 +120,7 @@ def deliveries_retry(*, message: Message) -> int:
         state=DeliveryState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
     for _job in range(math.ceil(retried / tasks.BATCH_SIZE)):
-        tasks.defer_in_transaction(tasks.send, message_id=message.pk)
+        defer_in_transaction(tasks.send, message_id=message.pk)
     return retried
 
 

@@ -17,9 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from procrastinate import manager
 from procrastinate.contrib.django import app
-from procrastinate.contrib.django.django_connector import DjangoConnector
 
 from mailing.models import MAX_ATTEMPTS, Delivery, DeliveryState
 
@@ -29,20 +27,6 @@ logger = logging.getLogger(__name__)
 # jobs, so that several workers share it.
 BATCH_SIZE = 500
 QUEUE = "mail"
-
-
-# Defers through Django's own connection, so in the caller's transaction. A worker's app
-# has its own connector (its own connection, committing each job at once): a job deferred
-# by a task through it could start before the task's writes are committed, and find
-# nothing to do.
-_jobs_in_transaction = manager.JobManager(connector=DjangoConnector())
-
-
-def defer_in_transaction(task, **task_kwargs) -> int:
-    """Defer `task` in the current database transaction, in a web request or in a worker:
-    the job commits (or rolls back) with the writes it is about."""
-    job = task.configure().make_new_job(**task_kwargs)
-    return _jobs_in_transaction.defer_job(job).id
 
 
 @app.task(queue=QUEUE, name="mailing.send")

@@ -12,10 +12,10 @@ The rebuild writes only `opendata_export`, which is not a table of the content
 import logging
 
 from django.db import DatabaseError, connection, transaction
-from procrastinate import exceptions, manager
+from procrastinate import exceptions
 from procrastinate.contrib.django import app
-from procrastinate.contrib.django.django_connector import DjangoConnector
 
+from core.jobs import defer_in_transaction
 from opendata import services
 from opendata.models import Export
 
@@ -23,10 +23,6 @@ logger = logging.getLogger(__name__)
 
 DELAY = {"seconds": 10}
 LOCK = "opendata.exports"
-
-# Defers through Django's own connection, in the web process and in a worker alike (as
-# mailing.tasks.defer_in_transaction does).
-_jobs = manager.JobManager(connector=DjangoConnector())
 
 
 @app.task(name="opendata.exports_build", queueing_lock="opendata.exports_build", lock=LOCK)
@@ -52,10 +48,9 @@ def on_content_changed(sender, tables, **kwargs) -> None:
         with transaction.atomic():
             if not services.exports_changed(tables=tables):
                 return
-            job = exports_build.configure(schedule_in=DELAY).make_new_job()
             try:
                 with transaction.atomic():
-                    _jobs.defer_job(job)
+                    defer_in_transaction(exports_build, schedule_in=DELAY)
             except exceptions.AlreadyEnqueued:
                 pass  # the waiting job will see this change too
     except (DatabaseError, exceptions.ConnectorException):
