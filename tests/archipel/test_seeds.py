@@ -29,6 +29,7 @@ from cooperation.models import Country, LocalAuthority, Partnership, Partnership
 from networks.models import Membership, Network, Objective
 from proposals import services
 from proposals.models import Proposal, Topic
+from tests.databases import database_url, other_session
 
 pytestmark = pytest.mark.django_db
 
@@ -286,19 +287,6 @@ def test_reapply_refuses_an_unknown_file_and_writes_nothing():
 # Several instances starting together -----------------------------------------------------
 
 
-def other_session():
-    """A second connection to the test database, as another instance would hold."""
-    params = connection.settings_dict
-    return psycopg.connect(
-        host=params["HOST"] or None,
-        port=params["PORT"] or None,
-        user=params["USER"] or None,
-        password=params["PASSWORD"] or None,
-        dbname=params["NAME"],
-        autocommit=True,
-    )
-
-
 def test_the_advisory_lock_is_held_inside_and_released_after():
     key = lock_key(SETUP_LOCK)
     with other_session() as other:
@@ -321,11 +309,7 @@ def fresh_database():
     with other_session() as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        user = params["USER"] or ""
-        password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
-        host = params["HOST"] or "127.0.0.1"
-        port = params["PORT"] or 5432
-        yield name, f"postgresql://{user}{password}@{host}:{port}/{name}"
+        yield name, database_url(name)
     finally:
         with other_session() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

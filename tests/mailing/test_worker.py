@@ -8,30 +8,19 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from mailing.models import Delivery, DeliveryState
 from proposals.models import Vote, VoteValue
 from proposals.services import proposal_answer, proposals_recount
+from tests.databases import database_url
 from tests.factories import ProposalFactory, UserFactory
 
 VOTERS = 300
 BASE_DIR = Path(settings.BASE_DIR)
-
-
-def database_url() -> str:
-    """The test database, as a DATABASE_URL for another process."""
-    db = connection.settings_dict
-    host = db["HOST"] or "127.0.0.1"
-    host = quote(host, safe="") if host.startswith("/") else host
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    return f"postgresql://{quote(db['USER'] or 'postgres', safe='')}{password}@{host}{port}/{db['NAME']}"
 
 
 def start_worker(smtp_port: int) -> subprocess.Popen:
